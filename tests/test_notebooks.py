@@ -1,0 +1,100 @@
+"""Structure tests for every notebook (nbval runs them; these check their shape and hygiene)."""
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from make_student_copies import student_copy  # noqa: E402
+from notebook_header import HEADER_TAG, apply_header, read_repo_settings  # noqa: E402
+
+import course_utils  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_the_course_has_notebooks():
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "00_welcome_and_setup.ipynb"
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def notebook(request):
+    """Yield (path, notebook dict) for each course notebook."""
+    path = request.param
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def text_of(cells, cell_type=None):
+    """Return the joined source of the cells (of one type, if given)."""
+    return "\n".join("".join(c["source"]) for c in cells if cell_type in (None, c["cell_type"]))
+
+
+def test_is_valid_and_committed_without_outputs(notebook):
+    path, nb = notebook
+    nbformat.validate(nbformat.reads(json.dumps(nb), as_version=4))
+    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+    assert not dirty, f"{path.name}: cells {dirty} have outputs; run `jupyter nbconvert --clear-output --inplace {path}`"
+
+
+def test_carries_the_shared_header(notebook):
+    path, nb = notebook
+    repo, ref = read_repo_settings()
+    assert nb["cells"][0]["cell_type"] == "markdown" and "".join(nb["cells"][0]["source"]).startswith(
+        f"# {path.name[:2]} · ")
+    assert apply_header(nb, path.name, repo, ref)["cells"] == nb["cells"], (
+        f"{path.name}: header is stale; run `python tools/notebook_header.py`")
+    assert [c["id"] for c in nb["cells"][1:3]] == ["course-header-badge", "course-header-setup"]
+    assert sum(HEADER_TAG in c["metadata"].get("tags", []) for c in nb["cells"]) == 2
+
+
+def test_has_the_course_shape(notebook):
+    path, nb = notebook
+    markdown = text_of(nb["cells"], "markdown")
+    for heading in ("Learning objectives", "Runtime", "Summary", "Exercise"):
+        assert heading.lower() in markdown.lower(), f"{path.name} has no '{heading}' section"
+    number = int(path.name[:2])
+    following = sorted((ROOT / "notebooks").glob(f"{number + 1:02d}_*.ipynb"))
+    if following:
+        assert f"]({following[0].name})" in markdown, f"{path.name} does not link to {following[0].name}"
+
+
+def test_exercises_have_collapsed_marked_solutions_and_a_self_check(notebook):
+    path, nb = notebook
+    solutions = [i for i, c in enumerate(nb["cells"]) if "solution" in c["metadata"].get("tags", [])]
+    assert 2 <= len(solutions) <= 4, f"{path.name} has {len(solutions)} solution cells, expected 2-4"
+    for index in solutions:
+        cell = nb["cells"][index]
+        source = "".join(cell["source"])
+        assert cell["cell_type"] == "code" and cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+        assert source.count("### BEGIN SOLUTION") == source.count("### END SOLUTION") >= 1
+        checks = text_of(nb["cells"][index + 1 : index + 3], "code")
+        assert "check_" in checks, f"{path.name}: the solution in cell {index} is not followed by a self-check"
+
+
+def test_student_copies_hide_every_solution_and_still_parse(notebook):
+    path, nb = notebook
+    for cell in student_copy(nb)["cells"]:
+        source = "".join(cell["source"])
+        assert "### BEGIN SOLUTION" not in source
+        if cell["cell_type"] == "code" and "NotImplementedError" in source:
+            ast.parse(re.sub(r"^\s*[%!].*$", "", source, flags=re.M))
+
+
+def test_no_machine_paths(notebook):
+    path, nb = notebook
+    assert not re.search(r"(/home/|/root/|/work/|C:\\\\Users)", text_of(nb["cells"])), path.name
+
+
+def test_later_notebooks_import_instead_of_redefining(notebook):
+    path, nb = notebook
+    if int(path.name[:2]) <= 5:
+        return  # notebooks 00-05 teach the building blocks inline
+    defined = set(re.findall(r"^(?:def|class)\s+(\w+)", text_of(nb["cells"], "code"), re.M))
+    assert not defined & set(course_utils.__all__), f"{path.name} redefines {defined & set(course_utils.__all__)}"
