@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: lab test unit notebooks student headers clean
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else "The course needs Python 3.10-3.13; found " + sys.version.split()[0] + ". Run: make test PYTHON=python3.12 (or another 3.10-3.13)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
