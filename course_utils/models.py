@@ -121,7 +121,8 @@ def fit_pca(x: torch.Tensor, *, latent_dim: int) -> PCA:
     flat = _flatten(x)
     if latent_dim > min(flat.shape):
         raise ValueError(f"latent_dim={latent_dim} exceeds what {flat.shape[0]} images of {flat.shape[1]} pixels allow.")
-    return PCA(n_components=latent_dim, svd_solver="full").fit(flat)
+    # "covariance_eigh" is exact and, for many images of few pixels, ~10x faster than a full SVD.
+    return PCA(n_components=latent_dim, svd_solver="covariance_eigh").fit(flat)
 
 
 def pca_reconstruct(pca: PCA, x: torch.Tensor) -> torch.Tensor:
