@@ -128,7 +128,7 @@ def jpeg_roundtrip(images: torch.Tensor, *, quality: int) -> tuple[torch.Tensor,
     decoded, sizes = [], []
     for array in _to_uint8_images(images):
         buffer = io.BytesIO()
-        Image.fromarray(array, mode="L").save(buffer, format="JPEG", quality=quality)
+        Image.fromarray(array).save(buffer, format="JPEG", quality=quality)
         sizes.append(buffer.tell())
         buffer.seek(0)
         decoded.append(np.asarray(Image.open(buffer), dtype=np.float32) / 255.0)
@@ -143,7 +143,7 @@ def png_sizes(images: torch.Tensor) -> torch.Tensor:
     sizes = []
     for array in _to_uint8_images(images):
         buffer = io.BytesIO()
-        Image.fromarray(array, mode="L").save(buffer, format="PNG", optimize=True)
+        Image.fromarray(array).save(buffer, format="PNG", optimize=True)
         sizes.append(buffer.tell())
     return torch.tensor(sizes, dtype=torch.int64)
 
