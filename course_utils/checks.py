@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import torch
 from torch import nn
+
+from course_utils.data import InMemoryLoader
 
 
 class ExerciseError(AssertionError):
@@ -57,12 +62,94 @@ def check_autoencoder(model: nn.Module, *, latent_dim: int) -> None:
         raise ExerciseError("The decoder's outputs leave [0, 1]; pixels live there, so end with nn.Sigmoid().")
     _passed(f"encoder (N, 1, 28, 28) -> (N, {latent_dim}), decoder back to (N, 1, 28, 28) in [0, 1].")
 
+# --- Notebooks 01-03: learning without labels, the encoder, the decoder -----------------------
 
-# Checks for notebooks 04 (reconstruction losses) and 05 (training with gradient descent).
-import math  # noqa: E402
-from typing import Callable  # noqa: E402
 
-from course_utils.data import InMemoryLoader  # noqa: E402
+def check_mse_per_image(mse_per_image_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
+    """Check that mse_per_image_fn(x, x_hat) returns each image's mean squared error, shape (N,); returns None."""
+    generator = torch.Generator().manual_seed(0)
+    x = torch.rand(3, 1, 28, 28, generator=generator)  # (N, 1, 28, 28)
+    x_hat = torch.rand(3, 1, 28, 28, generator=generator)  # (N, 1, 28, 28)
+    try:
+        value = mse_per_image_fn(x, x_hat)
+    except Exception as err:  # show the student's own error with a pointer
+        raise ExerciseError(f"Calling your function on x and x_hat of shape (3, 1, 28, 28) failed: {err!r}. "
+                            "Use tensor operations that work on whole batches.") from err
+    value = torch.as_tensor(value, dtype=torch.float64)
+    expected = (x - x_hat).double().pow(2).flatten(1).mean(dim=1)  # (N,)
+    if tuple(value.shape) != (3,):
+        raise ExerciseError(f"For 3 images your function returns shape {tuple(value.shape)}, expected (3,): "
+                            "one number per image. Flatten each image with .flatten(1), then average over dim=1.")
+    if torch.allclose(value, expected, atol=1e-6):
+        _passed("one mean squared error per image, averaged over its 784 pixels.")
+        return
+    if torch.allclose(value, expected * x[0].numel(), atol=1e-3):
+        raise ExerciseError("Your errors are 784 times too large: you summed over the pixels. Average with .mean(dim=1).")
+    if torch.allclose(value, expected.sqrt(), atol=1e-6):
+        raise ExerciseError("You return the root of the MSE: drop the square root.")
+    raise ExerciseError(f"Your errors {value.numpy().round(4)} differ from the expected {expected.numpy().round(4)}. "
+                        "Square the differences (x - x_hat) ** 2 before averaging.")
+
+
+def check_components_for_variance(k: int, explained_variance_ratio: object, *, fraction: float) -> None:
+    """Check that k is the smallest number of components whose explained variance reaches fraction; returns None."""
+    ratios = torch.as_tensor(explained_variance_ratio, dtype=torch.float64)  # (k_max,)
+    cumulative = torch.cumsum(ratios, dim=0)
+    if not isinstance(k, int) and not (isinstance(k, torch.Tensor) and k.numel() == 1):
+        raise ExerciseError(f"k should be one whole number of components, got {type(k).__name__}. Use int(...).")
+    k = int(k)
+    if k < 1 or k > len(cumulative):
+        raise ExerciseError(f"k = {k} is outside 1..{len(cumulative)}, the number of components fitted.")
+    if cumulative[k - 1] < fraction:
+        raise ExerciseError(f"The first {k} components keep only {cumulative[k - 1]:.1%} of the variance, less than "
+                            f"{fraction:.0%}. Did you count from 0? k components cover cumsum[k - 1].")
+    if k > 1 and cumulative[k - 2] >= fraction:
+        raise ExerciseError(f"{k - 1} components already keep {cumulative[k - 2]:.1%}: k = {k} is not the smallest. "
+                            "Take the first index where the cumulative sum reaches the fraction, plus one.")
+    _passed(f"{k} components keep {cumulative[k - 1]:.1%} of the variance; {k - 1} would not reach {fraction:.0%}.")
+
+
+def check_encoder(encoder: nn.Module, *, latent_dim: int, linear_code: bool = True) -> None:
+    """Check that encoder maps images (N, 1, 28, 28) to codes (N, latent_dim), linear at the end if asked; returns None."""
+    if not isinstance(encoder, nn.Module):
+        raise ExerciseError(f"The encoder should be an nn.Module, got {type(encoder).__name__}.")
+    x = torch.rand(16, 1, 28, 28, generator=torch.Generator().manual_seed(0))  # (16, 1, 28, 28)
+    try:
+        with torch.no_grad():
+            z = encoder(x)
+    except RuntimeError as err:
+        raise ExerciseError(f"The encoder fails on images of shape (16, 1, 28, 28): {err}. "
+                            "Flatten them first: nn.Flatten() turns (N, 1, 28, 28) into (N, 784).") from err
+    if not isinstance(z, torch.Tensor) or tuple(z.shape) != (16, latent_dim):
+        raise ExerciseError(f"The encoder returns shape {tuple(getattr(z, 'shape', ()))}, expected (16, {latent_dim}). "
+                            f"End it with nn.Linear(..., {latent_dim}).")
+    if linear_code and not (z < 0).any():
+        raise ExerciseError("Every code value is >= 0: an activation (ReLU?) follows the last layer. "
+                            "Leave the code linear so that no code dimension can be switched off.")
+    _passed(f"images (N, 1, 28, 28) -> codes (N, {latent_dim})" + (", with a linear code." if linear_code else "."))
+
+
+def check_decoder(decoder: nn.Module, *, latent_dim: int) -> None:
+    """Check that decoder maps codes (N, latent_dim) to images (N, 1, 28, 28) with pixels in [0, 1]; returns None."""
+    if not isinstance(decoder, nn.Module):
+        raise ExerciseError(f"The decoder should be an nn.Module, got {type(decoder).__name__}.")
+    z = 10 * torch.randn(16, latent_dim, generator=torch.Generator().manual_seed(0))  # (16, latent_dim), large codes
+    try:
+        with torch.no_grad():
+            x_hat = decoder(z)
+    except RuntimeError as err:
+        raise ExerciseError(f"The decoder fails on codes of shape (16, {latent_dim}): {err}. "
+                            f"Its first layer should be nn.Linear({latent_dim}, ...).") from err
+    if not isinstance(x_hat, torch.Tensor) or tuple(x_hat.shape) != (16, 1, 28, 28):
+        raise ExerciseError(f"The decoder returns shape {tuple(getattr(x_hat, 'shape', ()))}, expected (16, 1, 28, 28). "
+                            "End with nn.Linear(..., 784) and nn.Unflatten(1, (1, 28, 28)).")
+    if x_hat.min() < 0 or x_hat.max() > 1:
+        raise ExerciseError(f"The decoder's pixels span {x_hat.min().item():.3g}..{x_hat.max().item():.3g}, outside "
+                            "[0, 1]. Put nn.Sigmoid() after the last nn.Linear.")
+    _passed(f"codes (N, {latent_dim}) -> images (N, 1, 28, 28) with pixels in [0, 1].")
+
+
+# --- Notebooks 04-05: reconstruction losses, training with gradient descent -------------------
 
 
 def _close_to(value: float, target: float, *, rtol: float = 1e-4) -> bool:
@@ -192,84 +279,7 @@ def check_average_loss(evaluate_fn: Callable[..., float]) -> None:
     _passed("evaluate averages loss_fn over every image, weighting each batch by its size.")
 
 
-# --- Notebooks 08 (denoising) and 09 (compression) ---------------------------------------------
-
-
-def check_psnr_formula(psnr_of_noise: Callable[[float], float]) -> None:
-    """Check a function sigma -> PSNR in dB of unclipped Gaussian noise of std sigma (data range 1); returns None."""
-    import math
-
-    for sigma in (0.05, 0.2, 0.5):
-        expected = -20.0 * math.log10(sigma)
-        value = psnr_of_noise(sigma)
-        if not isinstance(value, (int, float)) and not (isinstance(value, torch.Tensor) and value.numel() == 1):
-            raise ExerciseError(f"psnr_of_noise({sigma}) should return one number, got {type(value).__name__}.")
-        value = float(value)
-        if abs(value - expected) > 1e-3:
-            hints = {round(-10.0 * math.log10(sigma), 3): "You used 10*log10(sigma): the MSE is sigma**2, not sigma.",
-                     round(20.0 * math.log10(sigma), 3): "The sign is flipped: PSNR = 10*log10(1 / MSE).",
-                     round(-2.0 * math.log(sigma) * 10, 3): "Use log10, not the natural log."}
-            hint = hints.get(round(value, 3), "The noise's MSE is sigma**2 on average; PSNR = 10*log10(1**2 / MSE).")
-            raise ExerciseError(f"For sigma = {sigma} you return {value:.3f} dB, expected {expected:.3f} dB. {hint}")
-    _passed("PSNR of unclipped noise = -20 log10(sigma) dB (20 dB at sigma = 0.1).")
-
-
-def check_denoiser(denoise: Callable[[torch.Tensor], torch.Tensor], x_clean: torch.Tensor, x_noisy: torch.Tensor,
-                   *, min_gain_db: float) -> None:
-    """Check that denoise(x_noisy) keeps the shape, stays in [0, 1] and gains min_gain_db of PSNR; returns None."""
-    from course_utils.metrics import psnr
-
-    x_hat = denoise(x_noisy)
-    if not isinstance(x_hat, torch.Tensor):
-        raise ExerciseError(f"The denoiser should return a torch tensor, got {type(x_hat).__name__}; "
-                            "wrap NumPy results with torch.from_numpy(...).")
-    if x_hat.shape != x_noisy.shape:
-        raise ExerciseError(f"The denoiser returns shape {tuple(x_hat.shape)}, expected {tuple(x_noisy.shape)}. "
-                            "Filter over the two image axes only, e.g. size=(1, 1, k, k).")
-    if x_hat.min() < 0 or x_hat.max() > 1:
-        raise ExerciseError("The denoised pixels leave [0, 1]; clamp them with .clamp(0, 1).")
-    gain = psnr(x_clean, x_hat.float()) - psnr(x_clean, x_noisy)
-    if gain < min_gain_db:
-        raise ExerciseError(f"The denoiser gains {gain:.2f} dB of PSNR over the noisy input; it should gain at least "
-                            f"{min_gain_db:.1f} dB. Pick its setting on training images by PSNR, not by eye.")
-    _passed(f"the denoiser gains {gain:.2f} dB of PSNR (needed {min_gain_db:.1f} dB).")
-
-
-def check_codec_rate(rate_of: Callable[[int, int], tuple[float, float, float]]) -> None:
-    """Check a function (latent_dim, bits) -> (bits per image, bits per pixel, compression ratio); returns None."""
-    for latent_dim, bits in ((16, 4), (8, 6), (32, 2)):
-        per_image = latent_dim * bits
-        expected = (per_image, per_image / 784, 784 * 8 / per_image)
-        answer = rate_of(latent_dim, bits)
-        if not isinstance(answer, tuple) or len(answer) != 3:
-            raise ExerciseError("Return a tuple of three numbers: (bits per image, bits per pixel, compression ratio).")
-        for name, value, target, hint in zip(
-            ("bits per image", "bits per pixel", "compression ratio"), answer, expected,
-            ("Each of the latent_dim numbers costs `bits` bits.", "Divide by the 28 * 28 = 784 pixels.",
-             "The raw image costs 784 pixels * 8 bits; divide that by the code's bits.")):
-            if abs(float(value) - target) > 1e-6 * max(1.0, target):
-                raise ExerciseError(f"For latent_dim={latent_dim}, bits={bits} your {name} is {float(value):.4g}, "
-                                    f"expected {target:.4g}. {hint}")
-    _passed("16 dimensions at 4 bits cost 64 bits per image, 0.082 bits per pixel, 98x smaller than 8-bit pixels.")
-
-
-def check_entropy_function(entropy_bits: Callable[[torch.Tensor], float]) -> None:
-    """Check a function probabilities -> entropy in bits against known distributions; returns None."""
-    cases = (([0.125] * 8, 3.0, "Eight equally likely symbols need log2(8) = 3 bits."),
-             ([0.5, 0.25, 0.25], 1.5, "Use log base 2: -sum p * log2(p)."),
-             ([1.0, 0.0, 0.0], 0.0, "Symbols with p = 0 contribute nothing (0 * log 0 = 0): mask them out, "
-                                    "or you get NaN."))
-    for probabilities, expected, hint in cases:
-        value = entropy_bits(torch.tensor(probabilities))
-        value = float(value)
-        if value != value or abs(value - expected) > 1e-5:
-            raise ExerciseError(f"For p = {probabilities} you return {value:.4g} bits, expected {expected:g}. {hint}")
-    _passed("entropy in bits: 3 for 8 equally likely symbols, 1.5 for (1/2, 1/4, 1/4), 0 for a certain symbol.")
-
-
-# --- Notebooks 06-07: latent space and convolution arithmetic ---------------------------------------
-
-from collections.abc import Callable  # noqa: E402  (appended section; keeps the file append-only)
+# --- Notebooks 06-07: the latent space, convolution arithmetic --------------------------------
 
 
 def check_interpolation(interpolate: Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]) -> None:
@@ -367,86 +377,76 @@ def check_conv_transpose_output_size(conv_transpose_output_size: Callable[[int, 
     _passed("conv_transpose_output_size matches nn.ConvTranspose2d.")
 
 
-# Checks for notebooks 01 (learning without labels), 02 (the encoder) and 03 (the decoder).
-def check_mse_per_image(mse_per_image_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
-    """Check that mse_per_image_fn(x, x_hat) returns each image's mean squared error, shape (N,); returns None."""
-    generator = torch.Generator().manual_seed(0)
-    x = torch.rand(3, 1, 28, 28, generator=generator)  # (N, 1, 28, 28)
-    x_hat = torch.rand(3, 1, 28, 28, generator=generator)  # (N, 1, 28, 28)
-    try:
-        value = mse_per_image_fn(x, x_hat)
-    except Exception as err:  # show the student's own error with a pointer
-        raise ExerciseError(f"Calling your function on x and x_hat of shape (3, 1, 28, 28) failed: {err!r}. "
-                            "Use tensor operations that work on whole batches.") from err
-    value = torch.as_tensor(value, dtype=torch.float64)
-    expected = (x - x_hat).double().pow(2).flatten(1).mean(dim=1)  # (N,)
-    if tuple(value.shape) != (3,):
-        raise ExerciseError(f"For 3 images your function returns shape {tuple(value.shape)}, expected (3,): "
-                            "one number per image. Flatten each image with .flatten(1), then average over dim=1.")
-    if torch.allclose(value, expected, atol=1e-6):
-        _passed("one mean squared error per image, averaged over its 784 pixels.")
-        return
-    if torch.allclose(value, expected * x[0].numel(), atol=1e-3):
-        raise ExerciseError("Your errors are 784 times too large: you summed over the pixels. Average with .mean(dim=1).")
-    if torch.allclose(value, expected.sqrt(), atol=1e-6):
-        raise ExerciseError("You return the root of the MSE: drop the square root.")
-    raise ExerciseError(f"Your errors {value.numpy().round(4)} differ from the expected {expected.numpy().round(4)}. "
-                        "Square the differences (x - x_hat) ** 2 before averaging.")
+# --- Notebooks 08-09: denoising, compression --------------------------------------------------
 
 
-def check_components_for_variance(k: int, explained_variance_ratio: object, *, fraction: float) -> None:
-    """Check that k is the smallest number of components whose explained variance reaches fraction; returns None."""
-    ratios = torch.as_tensor(explained_variance_ratio, dtype=torch.float64)  # (k_max,)
-    cumulative = torch.cumsum(ratios, dim=0)
-    if not isinstance(k, int) and not (isinstance(k, torch.Tensor) and k.numel() == 1):
-        raise ExerciseError(f"k should be one whole number of components, got {type(k).__name__}. Use int(...).")
-    k = int(k)
-    if k < 1 or k > len(cumulative):
-        raise ExerciseError(f"k = {k} is outside 1..{len(cumulative)}, the number of components fitted.")
-    if cumulative[k - 1] < fraction:
-        raise ExerciseError(f"The first {k} components keep only {cumulative[k - 1]:.1%} of the variance, less than "
-                            f"{fraction:.0%}. Did you count from 0? k components cover cumsum[k - 1].")
-    if k > 1 and cumulative[k - 2] >= fraction:
-        raise ExerciseError(f"{k - 1} components already keep {cumulative[k - 2]:.1%}: k = {k} is not the smallest. "
-                            "Take the first index where the cumulative sum reaches the fraction, plus one.")
-    _passed(f"{k} components keep {cumulative[k - 1]:.1%} of the variance; {k - 1} would not reach {fraction:.0%}.")
+def check_psnr_formula(psnr_of_noise: Callable[[float], float]) -> None:
+    """Check a function sigma -> PSNR in dB of unclipped Gaussian noise of std sigma (data range 1); returns None."""
+    import math
+
+    for sigma in (0.05, 0.2, 0.5):
+        expected = -20.0 * math.log10(sigma)
+        value = psnr_of_noise(sigma)
+        if not isinstance(value, (int, float)) and not (isinstance(value, torch.Tensor) and value.numel() == 1):
+            raise ExerciseError(f"psnr_of_noise({sigma}) should return one number, got {type(value).__name__}.")
+        value = float(value)
+        if abs(value - expected) > 1e-3:
+            hints = {round(-10.0 * math.log10(sigma), 3): "You used 10*log10(sigma): the MSE is sigma**2, not sigma.",
+                     round(20.0 * math.log10(sigma), 3): "The sign is flipped: PSNR = 10*log10(1 / MSE).",
+                     round(-2.0 * math.log(sigma) * 10, 3): "Use log10, not the natural log."}
+            hint = hints.get(round(value, 3), "The noise's MSE is sigma**2 on average; PSNR = 10*log10(1**2 / MSE).")
+            raise ExerciseError(f"For sigma = {sigma} you return {value:.3f} dB, expected {expected:.3f} dB. {hint}")
+    _passed("PSNR of unclipped noise = -20 log10(sigma) dB (20 dB at sigma = 0.1).")
 
 
-def check_encoder(encoder: nn.Module, *, latent_dim: int, linear_code: bool = True) -> None:
-    """Check that encoder maps images (N, 1, 28, 28) to codes (N, latent_dim), linear at the end if asked; returns None."""
-    if not isinstance(encoder, nn.Module):
-        raise ExerciseError(f"The encoder should be an nn.Module, got {type(encoder).__name__}.")
-    x = torch.rand(16, 1, 28, 28, generator=torch.Generator().manual_seed(0))  # (16, 1, 28, 28)
-    try:
-        with torch.no_grad():
-            z = encoder(x)
-    except RuntimeError as err:
-        raise ExerciseError(f"The encoder fails on images of shape (16, 1, 28, 28): {err}. "
-                            "Flatten them first: nn.Flatten() turns (N, 1, 28, 28) into (N, 784).") from err
-    if not isinstance(z, torch.Tensor) or tuple(z.shape) != (16, latent_dim):
-        raise ExerciseError(f"The encoder returns shape {tuple(getattr(z, 'shape', ()))}, expected (16, {latent_dim}). "
-                            f"End it with nn.Linear(..., {latent_dim}).")
-    if linear_code and not (z < 0).any():
-        raise ExerciseError("Every code value is >= 0: an activation (ReLU?) follows the last layer. "
-                            "Leave the code linear so that no code dimension can be switched off.")
-    _passed(f"images (N, 1, 28, 28) -> codes (N, {latent_dim})" + (", with a linear code." if linear_code else "."))
+def check_denoiser(denoise: Callable[[torch.Tensor], torch.Tensor], x_clean: torch.Tensor, x_noisy: torch.Tensor,
+                   *, min_gain_db: float) -> None:
+    """Check that denoise(x_noisy) keeps the shape, stays in [0, 1] and gains min_gain_db of PSNR; returns None."""
+    from course_utils.metrics import psnr
 
-
-def check_decoder(decoder: nn.Module, *, latent_dim: int) -> None:
-    """Check that decoder maps codes (N, latent_dim) to images (N, 1, 28, 28) with pixels in [0, 1]; returns None."""
-    if not isinstance(decoder, nn.Module):
-        raise ExerciseError(f"The decoder should be an nn.Module, got {type(decoder).__name__}.")
-    z = 10 * torch.randn(16, latent_dim, generator=torch.Generator().manual_seed(0))  # (16, latent_dim), large codes
-    try:
-        with torch.no_grad():
-            x_hat = decoder(z)
-    except RuntimeError as err:
-        raise ExerciseError(f"The decoder fails on codes of shape (16, {latent_dim}): {err}. "
-                            f"Its first layer should be nn.Linear({latent_dim}, ...).") from err
-    if not isinstance(x_hat, torch.Tensor) or tuple(x_hat.shape) != (16, 1, 28, 28):
-        raise ExerciseError(f"The decoder returns shape {tuple(getattr(x_hat, 'shape', ()))}, expected (16, 1, 28, 28). "
-                            "End with nn.Linear(..., 784) and nn.Unflatten(1, (1, 28, 28)).")
+    x_hat = denoise(x_noisy)
+    if not isinstance(x_hat, torch.Tensor):
+        raise ExerciseError(f"The denoiser should return a torch tensor, got {type(x_hat).__name__}; "
+                            "wrap NumPy results with torch.from_numpy(...).")
+    if x_hat.shape != x_noisy.shape:
+        raise ExerciseError(f"The denoiser returns shape {tuple(x_hat.shape)}, expected {tuple(x_noisy.shape)}. "
+                            "Filter over the two image axes only, e.g. size=(1, 1, k, k).")
     if x_hat.min() < 0 or x_hat.max() > 1:
-        raise ExerciseError(f"The decoder's pixels span {x_hat.min().item():.3g}..{x_hat.max().item():.3g}, outside "
-                            "[0, 1]. Put nn.Sigmoid() after the last nn.Linear.")
-    _passed(f"codes (N, {latent_dim}) -> images (N, 1, 28, 28) with pixels in [0, 1].")
+        raise ExerciseError("The denoised pixels leave [0, 1]; clamp them with .clamp(0, 1).")
+    gain = psnr(x_clean, x_hat.float()) - psnr(x_clean, x_noisy)
+    if gain < min_gain_db:
+        raise ExerciseError(f"The denoiser gains {gain:.2f} dB of PSNR over the noisy input; it should gain at least "
+                            f"{min_gain_db:.1f} dB. Pick its setting on training images by PSNR, not by eye.")
+    _passed(f"the denoiser gains {gain:.2f} dB of PSNR (needed {min_gain_db:.1f} dB).")
+
+
+def check_codec_rate(rate_of: Callable[[int, int], tuple[float, float, float]]) -> None:
+    """Check a function (latent_dim, bits) -> (bits per image, bits per pixel, compression ratio); returns None."""
+    for latent_dim, bits in ((16, 4), (8, 6), (32, 2)):
+        per_image = latent_dim * bits
+        expected = (per_image, per_image / 784, 784 * 8 / per_image)
+        answer = rate_of(latent_dim, bits)
+        if not isinstance(answer, tuple) or len(answer) != 3:
+            raise ExerciseError("Return a tuple of three numbers: (bits per image, bits per pixel, compression ratio).")
+        for name, value, target, hint in zip(
+            ("bits per image", "bits per pixel", "compression ratio"), answer, expected,
+            ("Each of the latent_dim numbers costs `bits` bits.", "Divide by the 28 * 28 = 784 pixels.",
+             "The raw image costs 784 pixels * 8 bits; divide that by the code's bits.")):
+            if abs(float(value) - target) > 1e-6 * max(1.0, target):
+                raise ExerciseError(f"For latent_dim={latent_dim}, bits={bits} your {name} is {float(value):.4g}, "
+                                    f"expected {target:.4g}. {hint}")
+    _passed("16 dimensions at 4 bits cost 64 bits per image, 0.082 bits per pixel, 98x smaller than 8-bit pixels.")
+
+
+def check_entropy_function(entropy_bits: Callable[[torch.Tensor], float]) -> None:
+    """Check a function probabilities -> entropy in bits against known distributions; returns None."""
+    cases = (([0.125] * 8, 3.0, "Eight equally likely symbols need log2(8) = 3 bits."),
+             ([0.5, 0.25, 0.25], 1.5, "Use log base 2: -sum p * log2(p)."),
+             ([1.0, 0.0, 0.0], 0.0, "Symbols with p = 0 contribute nothing (0 * log 0 = 0): mask them out, "
+                                    "or you get NaN."))
+    for probabilities, expected, hint in cases:
+        value = entropy_bits(torch.tensor(probabilities))
+        value = float(value)
+        if value != value or abs(value - expected) > 1e-5:
+            raise ExerciseError(f"For p = {probabilities} you return {value:.4g} bits, expected {expected:g}. {hint}")
+    _passed("entropy in bits: 3 for 8 equally likely symbols, 1.5 for (1/2, 1/4, 1/4), 0 for a certain symbol.")
