@@ -1,16 +1,28 @@
 """Shared code for the course on unsupervised learning with autoencoders.
 
 Each notebook teaches a piece of code inline first; later notebooks import it from here:
-    data      -- load_mnist, InMemoryLoader
-    training  -- get_device, seed_everything, fit, evaluate, predict
-    models    -- MLPAutoencoder, ConvAutoencoder, count_parameters, fit_pca, pca_reconstruct
-    metrics   -- mse_per_image, reconstruction_error
-    plotting  -- use_course_style, show_images, show_reconstructions, plot_history
-    checks    -- self-checks for the exercises
+    data         -- load_mnist, InMemoryLoader
+    training     -- get_device, seed_everything, fit, evaluate, predict
+    models       -- MLPAutoencoder, ConvAutoencoder, count_parameters, fit_pca, pca_reconstruct
+    metrics      -- mse_per_image, reconstruction_error, psnr(_per_image), ssim(_per_image)
+    plotting     -- use_course_style, show_images, show_reconstructions, plot_history
+    corruption   -- gaussian_noise, salt_and_pepper, mask_pixels, occlude (notebook 08)
+    compression  -- fit_quantizer, UniformQuantizer, entropy_bits_per_image, jpeg_roundtrip, png_sizes,
+                    bits_per_pixel (notebook 09)
+    checks       -- self-checks for the exercises
 """
 
+from course_utils.compression import (
+    UniformQuantizer,
+    bits_per_pixel,
+    entropy_bits_per_image,
+    fit_quantizer,
+    jpeg_roundtrip,
+    png_sizes,
+)
+from course_utils.corruption import gaussian_noise, mask_pixels, occlude, salt_and_pepper
 from course_utils.data import InMemoryLoader, load_mnist
-from course_utils.metrics import mse_per_image, reconstruction_error
+from course_utils.metrics import mse_per_image, psnr, psnr_per_image, reconstruction_error, ssim, ssim_per_image
 from course_utils.models import ConvAutoencoder, MLPAutoencoder, count_parameters, fit_pca, pca_reconstruct
 from course_utils.plotting import plot_history, show_images, show_reconstructions, use_course_style
 from course_utils.training import evaluate, fit, get_device, predict, seed_everything
@@ -21,19 +33,33 @@ __all__ = [
     "ConvAutoencoder",
     "InMemoryLoader",
     "MLPAutoencoder",
+    "UniformQuantizer",
+    "bits_per_pixel",
     "count_parameters",
+    "entropy_bits_per_image",
     "evaluate",
     "fit",
     "fit_pca",
+    "fit_quantizer",
+    "gaussian_noise",
     "get_device",
+    "jpeg_roundtrip",
     "load_mnist",
+    "mask_pixels",
     "mse_per_image",
+    "occlude",
     "pca_reconstruct",
     "plot_history",
+    "png_sizes",
     "predict",
+    "psnr",
+    "psnr_per_image",
     "reconstruction_error",
+    "salt_and_pepper",
     "seed_everything",
     "show_images",
     "show_reconstructions",
+    "ssim",
+    "ssim_per_image",
     "use_course_style",
 ]
