@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from course_utils.data import InMemoryLoader
+from course_utils.metrics import mse_per_image, psnr
 
 
 class ExerciseError(AssertionError):
@@ -76,7 +77,7 @@ def check_mse_per_image(mse_per_image_fn: Callable[[torch.Tensor, torch.Tensor],
         raise ExerciseError(f"Calling your function on x and x_hat of shape (3, 1, 28, 28) failed: {err!r}. "
                             "Use tensor operations that work on whole batches.") from err
     value = torch.as_tensor(value, dtype=torch.float64)
-    expected = (x - x_hat).double().pow(2).flatten(1).mean(dim=1)  # (N,)
+    expected = mse_per_image(x.double(), x_hat.double())  # (N,): the course's reference
     if tuple(value.shape) != (3,):
         raise ExerciseError(f"For 3 images your function returns shape {tuple(value.shape)}, expected (3,): "
                             "one number per image. Flatten each image with .flatten(1), then average over dim=1.")
@@ -382,8 +383,6 @@ def check_conv_transpose_output_size(conv_transpose_output_size: Callable[[int, 
 
 def check_psnr_formula(psnr_of_noise: Callable[[float], float]) -> None:
     """Check a function sigma -> PSNR in dB of unclipped Gaussian noise of std sigma (data range 1); returns None."""
-    import math
-
     for sigma in (0.05, 0.2, 0.5):
         expected = -20.0 * math.log10(sigma)
         value = psnr_of_noise(sigma)
@@ -402,7 +401,6 @@ def check_psnr_formula(psnr_of_noise: Callable[[float], float]) -> None:
 def check_denoiser(denoise: Callable[[torch.Tensor], torch.Tensor], x_clean: torch.Tensor, x_noisy: torch.Tensor,
                    *, min_gain_db: float) -> None:
     """Check that denoise(x_noisy) keeps the shape, stays in [0, 1] and gains min_gain_db of PSNR; returns None."""
-    from course_utils.metrics import psnr
 
     x_hat = denoise(x_noisy)
     if not isinstance(x_hat, torch.Tensor):
