@@ -24,7 +24,7 @@ from course_utils.compression import (
     png_sizes,
 )
 from course_utils.corruption import gaussian_noise, mask_pixels, occlude, salt_and_pepper
-from course_utils.claims import assert_claim, run_settings
+from course_utils.claims import RunSettings, assert_claim, run_settings
 from course_utils.data import InMemoryLoader, data_dir, load_mnist, runs_dir
 from course_utils.metrics import mse_per_image, psnr, psnr_per_image, reconstruction_error, ssim, ssim_per_image
 from course_utils.models import (
@@ -52,6 +52,7 @@ __all__ = [
     "ConvAutoencoder",
     "InMemoryLoader",
     "MLPAutoencoder",
+    "RunSettings",
     "UniformQuantizer",
     "assert_claim",
     "bits_per_pixel",
