@@ -15,6 +15,7 @@ Each notebook teaches a piece of code inline first; later notebooks import it fr
     checks       -- self-checks for the exercises
 """
 
+from course_utils.claims import RunSettings, assert_claim, run_settings
 from course_utils.compression import (
     UniformQuantizer,
     bits_per_pixel,
@@ -24,7 +25,6 @@ from course_utils.compression import (
     png_sizes,
 )
 from course_utils.corruption import gaussian_noise, mask_pixels, occlude, salt_and_pepper
-from course_utils.claims import RunSettings, assert_claim, run_settings
 from course_utils.data import InMemoryLoader, data_dir, load_mnist, runs_dir
 from course_utils.metrics import mse_per_image, psnr, psnr_per_image, reconstruction_error, ssim, ssim_per_image
 from course_utils.models import (

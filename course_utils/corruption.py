@@ -7,41 +7,19 @@ state moves on) for fresh but repeatable noise on every call, e.g. once per trai
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-
-def _check_images(x: torch.Tensor) -> None:
-    """Raise a helpful error unless x is a float tensor with values in [0, 1]."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch tensor of images, got {type(x).__name__}.")
-    if not x.is_floating_point():
-        raise TypeError(f"x must hold floats in [0, 1], got dtype {x.dtype}; use x.float() / 255.")
-    if x.numel() and (x.min() < 0 or x.max() > 1):
-        raise ValueError(f"x must hold pixel values in [0, 1], got {x.min().item():.3g}..{x.max().item():.3g}; "
-                         "divide 0-255 images by 255.")
-
-
-def _check_level(value: object, name: str) -> float:
-    """Return value as a float after checking that it is a real number in [0, 1]."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise TypeError(f"{name} must be a number in [0, 1], got {value!r}.")
-    if not 0 <= value <= 1:
-        raise ValueError(f"{name} must lie in [0, 1], got {value}.")
-    return float(value)
+from course_utils._validation import check_images, check_instance, check_int, check_number, check_seed
 
 
 def _generator(seed: int | None, generator: torch.Generator | None) -> torch.Generator | None:
     """Return the generator to draw from: a fresh one for seed, the given one, or None (torch's global stream)."""
     if seed is not None and generator is not None:
-        raise ValueError("Pass either seed or generator, not both.")
+        raise ValueError(f"Pass either seed or generator, not both; got seed={seed!r} and a generator.")
     if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise TypeError(f"seed must be an int, got {seed!r}.")
-        return torch.Generator().manual_seed(seed)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}.")
+        return torch.Generator().manual_seed(check_seed(seed))
+    if generator is not None:
+        check_instance(generator, "generator", torch.Generator, "a torch.Generator, e.g. torch.Generator()")
     return generator
 
 
@@ -58,8 +36,8 @@ def gaussian_noise(
     x: torch.Tensor, sigma: float, *, seed: int | None = None, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """Return x + sigma * standard normal noise, clipped to [0, 1]."""
-    _check_images(x)
-    sigma = _check_level(sigma, "sigma")
+    x = check_images(x, "x")
+    sigma = check_number(sigma, "sigma", minimum=0.0, maximum=1.0)
     noise = _draw("randn", x.shape, x, _generator(seed, generator))
     return (x + sigma * noise).clamp(0.0, 1.0)
 
@@ -68,8 +46,8 @@ def salt_and_pepper(
     x: torch.Tensor, rate: float, *, seed: int | None = None, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """Return x with a fraction `rate` of pixels set to 0 or 1 (each equally likely)."""
-    _check_images(x)
-    rate = _check_level(rate, "rate")
+    x = check_images(x, "x")
+    rate = check_number(rate, "rate", minimum=0.0, maximum=1.0)
     gen = _generator(seed, generator)
     hit = _draw("rand", x.shape, x, gen) < rate
     salt = _draw("rand", x.shape, x, gen) < 0.5
@@ -80,8 +58,8 @@ def mask_pixels(
     x: torch.Tensor, rate: float, *, seed: int | None = None, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """Return x with a fraction `rate` of pixels set to 0 (masking noise: pixels dropped at random)."""
-    _check_images(x)
-    rate = _check_level(rate, "rate")
+    x = check_images(x, "x")
+    rate = check_number(rate, "rate", minimum=0.0, maximum=1.0)
     keep = _draw("rand", x.shape, x, _generator(seed, generator)) >= rate
     return x * keep.to(x.dtype)
 
@@ -90,12 +68,9 @@ def occlude(
     x: torch.Tensor, size: int, *, seed: int | None = None, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """Return images x of shape (N, C, H, W) with one black size x size square per image at a random place."""
-    _check_images(x)
-    if x.ndim != 4:
-        raise ValueError(f"occlude expects images of shape (N, C, H, W), got {tuple(x.shape)}.")
+    x = check_images(x, "x", ndim=4)
     height, width = x.shape[-2:]
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= min(height, width):
-        raise ValueError(f"size must be an int from 1 to {min(height, width)}, got {size!r}.")
+    size = check_int(size, "size", maximum=min(height, width))
     gen = _generator(seed, generator)
     tops = (_draw("rand", torch.Size([len(x)]), x, gen) * (height - size + 1)).long().clamp(max=height - size)
     lefts = (_draw("rand", torch.Size([len(x)]), x, gen) * (width - size + 1)).long().clamp(max=width - size)

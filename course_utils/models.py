@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+import math
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 from sklearn.decomposition import PCA
 from torch import nn
 
+from course_utils._validation import check_choice, check_instance, check_int, check_sequence, check_tensor, describe
+
 IMAGE_SHAPE = (1, 28, 28)
 
 
-def _check_positive_int(value: object, name: str) -> None:
-    """Raise a helpful ValueError unless value is a positive int."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+class _Autoencoder(nn.Module):
+    """An encoder and a decoder (set by the subclass) applied in turn to checked images."""
+
+    encoder: nn.Module
+    decoder: nn.Module
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the reconstruction x_hat of images x, both of shape (N, 1, 28, 28)."""
+        # Metadata only (type, shape, dtype, device): forward runs on every batch, and reading the
+        # values (min, max, isfinite) would make the GPU wait for the CPU each time.
+        check_tensor(x, "x", shape=IMAGE_SHAPE, finite=False)
+        weight = next(self.parameters())
+        if x.dtype != weight.dtype:
+            raise TypeError(f"x must have the model's dtype {weight.dtype}, got {describe(x)}; convert it with "
+                            f"x.to({weight.dtype}) (or the model with model.to({x.dtype})).")
+        if x.device != weight.device:
+            raise ValueError(f"x must be on the model's device {weight.device}, got {describe(x)} on {x.device}; "
+                             "move it with x.to(device).")
+        return self.decoder(self.encoder(x))
 
 
-def _check_images(x: torch.Tensor, model_name: str) -> None:
-    """Raise a helpful error unless x is a float batch of shape (N, 1, 28, 28)."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{model_name} takes a torch tensor, got {type(x).__name__}.")
-    if x.ndim != 4 or tuple(x.shape[1:]) != IMAGE_SHAPE:
-        raise ValueError(
-            f"{model_name} expects images of shape (N, 1, 28, 28), got {tuple(x.shape)}. "
-            "For a single image use x.unsqueeze(0); for flat vectors use x.view(-1, 1, 28, 28)."
-        )
-    if not x.is_floating_point():
-        raise TypeError(f"{model_name} expects float pixels in [0, 1], got dtype {x.dtype}; use x.float() / 255.")
-
-
-class MLPAutoencoder(nn.Module):
+class MLPAutoencoder(_Autoencoder):
     """Fully connected autoencoder: 784 -> hidden_dims -> latent_dim (linear code) -> reversed -> 784, sigmoid."""
 
     def __init__(self, *, latent_dim: int = 32, hidden_dims: Sequence[int] = (256, 128)) -> None:
         super().__init__()
-        _check_positive_int(latent_dim, "latent_dim")
-        for width in hidden_dims:
-            _check_positive_int(width, "each of hidden_dims")
+        latent_dim = check_int(latent_dim, "latent_dim")
+        hidden_dims = check_sequence(hidden_dims, "hidden_dims", item=check_int)
         self.latent_dim = latent_dim
         widths = [int(np.prod(IMAGE_SHAPE)), *hidden_dims]
         encoder_layers: list[nn.Module] = [nn.Flatten()]
@@ -54,28 +58,18 @@ class MLPAutoencoder(nn.Module):
         self.encoder = nn.Sequential(*encoder_layers)
         self.decoder = nn.Sequential(*decoder_layers)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return the reconstruction x_hat of images x, both of shape (N, 1, 28, 28)."""
-        _check_images(x, "MLPAutoencoder")
-        return self.decoder(self.encoder(x))
 
-
-class ConvAutoencoder(nn.Module):
+class ConvAutoencoder(_Autoencoder):
     """Convolutional autoencoder: two stride-2 convolutions (28 -> 14 -> 7), a linear code, and a mirrored decoder."""
 
     def __init__(
         self, *, latent_dim: int = 32, channels: Sequence[int] = (16, 32), upsampling: str = "transpose"
     ) -> None:
         super().__init__()
-        _check_positive_int(latent_dim, "latent_dim")
-        if len(channels) != 2:
-            raise ValueError(f"channels must hold two widths, e.g. (16, 32), got {channels!r}.")
-        for width in channels:
-            _check_positive_int(width, "each of channels")
-        if upsampling not in ("transpose", "nearest"):
-            raise ValueError(f"upsampling must be 'transpose' or 'nearest', got {upsampling!r}.")
+        latent_dim = check_int(latent_dim, "latent_dim")
+        c1, c2 = check_sequence(channels, "channels", length=2, item=check_int)
+        check_choice(upsampling, "upsampling", ("transpose", "nearest"))
         self.latent_dim = latent_dim
-        c1, c2 = channels
         self.encoder = nn.Sequential(
             nn.Conv2d(1, c1, kernel_size=3, stride=2, padding=1),  # (N, c1, 14, 14)
             nn.ReLU(),
@@ -94,11 +88,6 @@ class ConvAutoencoder(nn.Module):
             nn.Sigmoid(),
         )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return the reconstruction x_hat of images x, both of shape (N, 1, 28, 28)."""
-        _check_images(x, "ConvAutoencoder")
-        return self.decoder(self.encoder(x))
-
 
 def _upsample(in_channels: int, out_channels: int, mode: str) -> list[nn.Module]:
     """Return layers that double height and width: a transposed convolution, or nearest upsampling + conv."""
@@ -112,35 +101,48 @@ def _upsample(in_channels: int, out_channels: int, mode: str) -> list[nn.Module]
 
 def count_parameters(model: nn.Module) -> int:
     """Return the number of trainable parameters in model."""
+    check_instance(model, "model", nn.Module, "a torch.nn.Module")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def fit_pca(x: torch.Tensor, *, latent_dim: int) -> PCA:
     """Return scikit-learn's PCA with latent_dim components, fitted on the flattened images x."""
-    _check_positive_int(latent_dim, "latent_dim")
-    flat = _flatten(x)
-    if latent_dim > min(flat.shape):
-        raise ValueError(f"latent_dim={latent_dim} exceeds what {flat.shape[0]} images of {flat.shape[1]} pixels allow.")
+    flat = _flatten(x, "x")
+    if len(flat) < 2:  # one image has no variance to analyse
+        raise ValueError(f"x must hold at least 2 images to fit a PCA, got {describe(x)}.")
+    latent_dim = check_int(latent_dim, "latent_dim", maximum=min(flat.shape))  # PCA's limit: images and pixels
     # "covariance_eigh" is exact and, for many images of few pixels, ~10x faster than a full SVD.
     return PCA(n_components=latent_dim, svd_solver="covariance_eigh").fit(flat)
 
 
+def _check_fitted_pca(pca: object) -> PCA:
+    """Return pca after checking that it is a PCA that has been fitted."""
+    check_instance(pca, "pca", PCA, "a fitted PCA from fit_pca(x, latent_dim=...)")
+    if not hasattr(pca, "components_"):
+        raise ValueError("pca must be fitted (use fit_pca(x, latent_dim=...)), got an unfitted PCA.")
+    return pca
+
+
 def pca_encode(pca: PCA, x: torch.Tensor) -> torch.Tensor:
     """Return the PCA codes z of images x: their coordinates along the components, shape (N, latent_dim)."""
-    flat = _flatten(x)
+    pca = _check_fitted_pca(pca)
+    flat = _flatten(x, "x")
     if flat.shape[1] != pca.n_features_in_:
         raise ValueError(f"x must have {pca.n_features_in_} pixels per image (what this PCA was fitted on), "
-                         f"got {flat.shape[1]}.")
+                         f"got {describe(x)}.")
     return torch.from_numpy(pca.transform(flat).astype(np.float32))
 
 
 def pca_decode(pca: PCA, z: torch.Tensor, *, image_shape: Sequence[int] = IMAGE_SHAPE) -> torch.Tensor:
     """Return the images decoded from PCA codes z (N, latent_dim), shape (N, *image_shape); not clipped."""
-    codes = _flatten(z)
-    if codes.shape[1] != pca.n_components_:
-        raise ValueError(f"z must have {pca.n_components_} columns (this PCA's latent_dim), got {codes.shape[1]}.")
-    x_hat = pca.inverse_transform(codes).astype(np.float32)  # (N, pixels)
-    return torch.from_numpy(x_hat).view(len(codes), *image_shape)
+    pca = _check_fitted_pca(pca)
+    z = check_tensor(z, "z", shape=(pca.n_components_,))
+    image_shape = check_sequence(image_shape, "image_shape", min_length=1, item=check_int)
+    if math.prod(image_shape) != pca.n_features_in_:
+        raise ValueError(f"image_shape must hold {pca.n_features_in_} pixels (what this PCA was fitted on), "
+                         f"got {tuple(image_shape)}.")
+    x_hat = pca.inverse_transform(z.detach().cpu().double().numpy()).astype(np.float32)  # (N, pixels)
+    return torch.from_numpy(x_hat).view(len(z), *image_shape)
 
 
 def pca_reconstruct(pca: PCA, x: torch.Tensor) -> torch.Tensor:
@@ -148,8 +150,7 @@ def pca_reconstruct(pca: PCA, x: torch.Tensor) -> torch.Tensor:
     return pca_decode(pca, pca_encode(pca, x), image_shape=tuple(x.shape[1:]))
 
 
-def _flatten(x: torch.Tensor) -> np.ndarray:
-    """Return images x of shape (N, ...) as a float64 NumPy array of shape (N, pixels)."""
-    if not isinstance(x, torch.Tensor) or x.ndim < 2:
-        raise ValueError(f"Expected a tensor of images of shape (N, ...), got {getattr(x, 'shape', type(x))}.")
+def _flatten(x: torch.Tensor, name: str) -> np.ndarray:
+    """Return the finite float tensor x of shape (N, ...) as a float64 NumPy array of shape (N, pixels)."""
+    x = check_tensor(x, name, min_ndim=2)
     return x.detach().cpu().reshape(len(x), -1).double().numpy()

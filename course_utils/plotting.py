@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,7 +11,19 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from course_utils._validation import as_image_array
+from course_utils._validation import (
+    as_image_array,
+    check_bool,
+    check_instance,
+    check_int,
+    check_number,
+    check_range,
+    check_same_length,
+    check_same_shape,
+    check_sequence,
+    check_str,
+    check_tensor,
+)
 
 COURSE_STYLE = {
     "figure.dpi": 100,
@@ -28,24 +40,6 @@ def use_course_style() -> None:
     plt.rcParams.update(COURSE_STYLE)
 
 
-def _as_image_array(images: torch.Tensor | np.ndarray) -> np.ndarray:
-    """Return images as a NumPy array of shape (N, H, W), accepting (N, 1, H, W), (N, H, W) or (N, H*W)."""
-    if isinstance(images, torch.Tensor):
-        images = images.detach().cpu().float().numpy()
-    elif not isinstance(images, np.ndarray):
-        raise TypeError(f"Expected a tensor or NumPy array of images, got {type(images).__name__}.")
-    if images.ndim == 4 and images.shape[1] == 1:
-        return images[:, 0]
-    if images.ndim == 3:
-        return images
-    if images.ndim == 2 and math.isqrt(images.shape[1]) ** 2 == images.shape[1]:
-        side = math.isqrt(images.shape[1])
-        return images.reshape(len(images), side, side)
-    raise ValueError(
-        f"Cannot show images of shape {images.shape}: use (N, 1, H, W), (N, H, W) or flat square (N, H*W)."
-    )
-
-
 def show_images(
     images: torch.Tensor | np.ndarray,
     *,
@@ -55,13 +49,22 @@ def show_images(
     vmin: float | None = 0.0,
     vmax: float | None = 1.0,
 ) -> Figure:
-    """Return a figure showing images in a grid, each with an optional title (grey scale, 0 = black)."""
-    array = _as_image_array(images)
-    if len(array) == 0:
-        raise ValueError("No images to show: the batch is empty.")
-    if titles is not None and len(titles) != len(array):
-        raise ValueError(f"Got {len(titles)} titles for {len(array)} images; give one title per image.")
-    ncols = max(1, min(ncols, len(array)))
+    """Return a figure showing images in a grid, each with an optional title (grey scale, 0 = black).
+
+    With the default display range vmin=0, vmax=1 the pixels must lie in [0, 1] (uint8 images, 0-255,
+    are scaled there). vmin=None, vmax=None stretch each image's own range (e.g. PCA components);
+    any other range shows values outside it clipped, as matplotlib's imshow does.
+    """
+    vmin = None if vmin is None else check_number(vmin, "vmin")
+    vmax = None if vmax is None else check_number(vmax, "vmax")
+    if vmin is not None and vmax is not None and vmin >= vmax:
+        raise ValueError(f"vmin must be below vmax, got vmin={vmin:g} and vmax={vmax:g}.")
+    array = as_image_array(images, "images", unit_range=(vmin, vmax) == (0.0, 1.0))
+    if titles is not None:
+        titles = check_sequence(titles, "titles", length=len(array), item=check_str)
+    ncols = min(check_int(ncols, "ncols"), len(array))
+    if suptitle is not None:
+        check_str(suptitle, "suptitle")
     nrows = math.ceil(len(array) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.4 * nrows + (0.4 if suptitle else 0)),
                              squeeze=False)
@@ -84,13 +87,18 @@ def show_image_rows(
     title: str | None = None,
     titles: Sequence[str] | None = None,
 ) -> Figure:
-    """Return a figure with one labelled row of n images per entry of rows ({label: images}), e.g. original/reconstruction."""
+    """Return a figure with one labelled row of n images per entry of rows ({label: images}), e.g. original, noisy."""
+    check_instance(rows, "rows", Mapping, "a dict {label: images}, e.g. {'original': x, 'reconstruction': x_hat}")
     if not rows:
-        raise ValueError("rows must map at least one label to images, e.g. {'original': x, 'reconstruction': x_hat}.")
-    arrays = {label: as_image_array(images, f"rows[{label!r}]") for label, images in rows.items()}
-    n = min(n, *(len(array) for array in arrays.values()))
-    if titles is not None and len(titles) < n:
-        raise ValueError(f"titles must hold one title per column ({n}), got {len(titles)}.")
+        raise ValueError("rows must map at least one label to images, e.g. {'original': x, 'reconstruction': x_hat}, "
+                         "got an empty dict.")
+    arrays = {check_str(label, "each key of rows"): as_image_array(images, f"rows[{label!r}]")
+              for label, images in rows.items()}
+    n = min(check_int(n, "n"), *(len(array) for array in arrays.values()))
+    if title is not None:
+        check_str(title, "title")
+    if titles is not None:
+        titles = check_sequence(titles, "titles", min_length=n, item=check_str)
     fig, axes = plt.subplots(len(arrays), n, figsize=(1.3 * n, 1.5 * len(arrays) + (0.4 if title else 0)),
                              squeeze=False)
     for row, (label, array) in enumerate(arrays.items()):
@@ -120,11 +128,9 @@ def show_reconstructions(
     row_labels: tuple[str, str] = ("original", "reconstruction"),
 ) -> Figure:
     """Return a figure with n originals in the top row and their reconstructions below."""
-    if isinstance(row_labels, str) or len(row_labels) != 2:
-        raise ValueError(f"row_labels must hold two labels (for x and x_hat), got {row_labels!r}.")
+    row_labels = check_sequence(row_labels, "row_labels", length=2, item=check_str)  # one for x, one for x_hat
     originals, reconstructions = as_image_array(x, "x"), as_image_array(x_hat, "x_hat")
-    if originals.shape != reconstructions.shape:
-        raise ValueError(f"x and x_hat must have the same shape, got {originals.shape} and {reconstructions.shape}.")
+    check_same_shape(originals, reconstructions, ("x", "x_hat"))
     return show_image_rows({row_labels[0]: originals, row_labels[1]: reconstructions}, n=n, title=title)
 
 
@@ -140,11 +146,24 @@ def plot_history(
 
     label, if given, prefixes each curve's name, so that several runs can share one ax.
     """
-    curves = {key: values for key, values in history.items() if key.endswith("_loss")}
+    check_instance(history, "history", Mapping, "the dict of per-epoch losses that fit() returns")
+    log_scale = check_bool(log_scale, "log_scale")
+    minimum = 0.0 if log_scale else None  # a log axis silently drops values <= 0
+
+    def check_loss(value: object, name: str) -> float:
+        return check_number(value, name, minimum=minimum, strict_minimum=True)
+
+    curves = {key: check_sequence(values, f"history[{key!r}]", min_length=1, item=check_loss)
+              for key, values in history.items() if isinstance(key, str) and key.endswith("_loss")}
     if not curves:
         raise ValueError(f"history must hold '*_loss' entries (the dict that fit() returns), "
-                         f"got keys {sorted(history)}.")
-    if ax is None:
+                         f"got keys {sorted(map(str, history))}.")
+    check_str(title, "title")
+    if label is not None:
+        check_str(label, "label")
+    if ax is not None:
+        check_instance(ax, "ax", Axes, "a matplotlib Axes, e.g. from plt.subplots()")
+    else:
         _, ax = plt.subplots(figsize=(6, 3.5))
     for key, values in curves.items():
         name = key.replace("_", " ")
@@ -171,13 +190,18 @@ def plot_codes_2d(
     alpha: float = 0.5,
 ) -> Figure:
     """Return the figure of a scatter of 2-D codes z (N, 2), coloured by their labels (N,), on ax (new if None)."""
-    codes = z.detach().cpu().numpy() if isinstance(z, torch.Tensor) else np.asarray(z)
-    classes = labels.detach().cpu().numpy() if isinstance(labels, torch.Tensor) else np.asarray(labels)
-    if codes.ndim != 2 or codes.shape[1] != 2:
-        raise ValueError(f"z must have shape (N, 2), got {codes.shape}.")
-    if classes.shape != (len(codes),):
-        raise ValueError(f"labels must have shape ({len(codes)},), one per code, got {classes.shape}.")
-    if ax is None:
+    codes = check_tensor(z, "z", shape=(2,), arrays=True).detach().cpu().numpy()
+    classes = check_tensor(labels, "labels", ndim=1, dtype="integer", arrays=True)
+    check_range(classes, "labels", 0, 9)  # the ten colours of tab10, one per digit
+    check_same_length((codes, classes), ("z", "labels"))
+    classes = classes.detach().cpu().numpy()
+    check_str(title, "title")
+    axis_labels = check_sequence(axis_labels, "axis_labels", length=2, item=check_str)
+    legend = check_bool(legend, "legend")
+    alpha = check_number(alpha, "alpha", minimum=0.0, maximum=1.0)
+    if ax is not None:
+        check_instance(ax, "ax", Axes, "a matplotlib Axes, e.g. from plt.subplots()")
+    else:
         _, ax = plt.subplots(figsize=(6, 5))
     points = ax.scatter(codes[:, 0], codes[:, 1], c=classes, cmap="tab10", vmin=-0.5, vmax=9.5, s=5, alpha=alpha)
     if legend:

@@ -2,11 +2,18 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
-from course_utils.compression import (UniformQuantizer, bits_per_pixel, entropy_bits_per_image, fit_quantizer,
-                                      jpeg_roundtrip, png_sizes)
+from course_utils.compression import (
+    UniformQuantizer,
+    bits_per_pixel,
+    entropy_bits_per_image,
+    fit_quantizer,
+    jpeg_roundtrip,
+    png_sizes,
+)
 
 Z = torch.randn(500, 6, generator=torch.Generator().manual_seed(0)) * torch.tensor([1.0, 2, 3, 4, 5, 6])
 
@@ -49,32 +56,41 @@ def test_entropy_estimate():
 
 
 def test_bad_input_is_explained():
-    with pytest.raises(ValueError, match="bits"):
+    with pytest.raises(ValueError, match="bits must be an integer >= 1 and <= 16, got 0"):
         fit_quantizer(Z, bits=0)
-    with pytest.raises(ValueError, match="bits"):
+    with pytest.raises(TypeError, match="bits must be an integer >= 1 and <= 16, got 2.5"):
         fit_quantizer(Z, bits=2.5)
-    with pytest.raises(ValueError, match=r"\(N, D\)"):
+    with pytest.raises(ValueError, match="z_train must have 2 dimensions"):
         fit_quantizer(Z[0], bits=2)
-    with pytest.raises(TypeError, match="torch tensor"):
+    with pytest.raises(TypeError, match="z_train must be a torch tensor"):
         fit_quantizer(Z.numpy(), bits=2)
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match="z_train must hold finite values, got NaN"):
         fit_quantizer(torch.tensor([[float("nan")]]), bits=2)
+    with pytest.raises(ValueError, match="z_train must not be empty"):
+        fit_quantizer(torch.zeros(0, 3), bits=2)
     quantizer = fit_quantizer(Z, bits=2)
-    with pytest.raises(ValueError, match="6-dimensional"):
+    with pytest.raises(ValueError, match=r"z must have shape \(N, 6\), got a tensor of shape \(3, 5\)"):
         quantizer.quantize(torch.zeros(3, 5))
-    with pytest.raises(ValueError, match="integer tensor"):
+    with pytest.raises(TypeError, match="q must hold integers"):
         quantizer.dequantize(torch.zeros(3, 6))
-    with pytest.raises(ValueError, match=r"\[0, 3\]"):
+    with pytest.raises(ValueError, match=r"q must hold values in \[0, 3\], got values from 4 to 4"):
         quantizer.dequantize(torch.full((3, 6), 4))
     q = quantizer.quantize(Z)
-    with pytest.raises(ValueError, match="levels"):
+    with pytest.raises(ValueError, match="levels must be an integer >= 2, got 1"):
         entropy_bits_per_image(q, q, levels=1)
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match=r"q_eval must hold values in \[0, 1\]"):
         entropy_bits_per_image(q, q, levels=2)
-    with pytest.raises(ValueError, match="dimensions"):
+    with pytest.raises(ValueError, match=r"q_fit must have shape \(N, 2\), got a tensor of shape \(500, 6\)"):
         entropy_bits_per_image(q[:, :2], q, levels=4)
-    with pytest.raises(ValueError, match="bits_per_image"):
+    with pytest.raises(ValueError, match="bits_per_image must be a finite number >= 0, got -1"):
         bits_per_pixel(-1.0)
+    with pytest.raises(ValueError, match="pixels must be a positive integer, got 0"):
+        bits_per_pixel(1.0, pixels=0)
+    with pytest.raises(ValueError, match="low must be below high"):
+        UniformQuantizer(low=torch.zeros(2), high=torch.zeros(2), bits=2)
+    with pytest.raises(TypeError, match="bits must be an integer >= 1 and <= 16, got True"):
+        UniformQuantizer(low=torch.zeros(2), high=torch.ones(2), bits=True)
+    assert fit_quantizer(Z, bits=np.int64(3)).levels == 8
 
 
 def test_reference_codecs():
@@ -88,9 +104,17 @@ def test_reference_codecs():
     assert (low_quality <= sizes).all()
     assert (png_sizes(x) > 0).all()
     assert bits_per_pixel(784.0) == 1.0
-    with pytest.raises(ValueError, match="quality"):
+    with pytest.raises(ValueError, match="quality must be an integer >= 1 and <= 95, got 0"):
         jpeg_roundtrip(x, quality=0)
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+    with pytest.raises(ValueError, match=r"images must hold values in \[0, 1\].*divide by 255"):
         png_sizes(x * 255)
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match=r"images must be grey images of shape \(N, 1, H, W\) or \(N, H, W\)"):
         png_sizes(torch.zeros(3, 3, 28, 28))
+    with pytest.raises(ValueError, match="images must hold finite values, got NaN"):
+        jpeg_roundtrip(torch.full((2, 1, 28, 28), float("nan")), quality=90)
+
+
+def test_a_constant_code_dimension_far_from_zero_still_gets_a_range():
+    quantizer = fit_quantizer(torch.full((4, 1), 1e4), bits=2)
+    assert (quantizer.high > quantizer.low).all()
+    assert quantizer.quantize(torch.full((4, 1), 1e4)).tolist() == [[0]] * 4

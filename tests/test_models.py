@@ -1,10 +1,20 @@
 """Tests for course_utils.models: shapes, parameter counts, clear errors, and the PCA baseline."""
 
+import numpy as np
 import pytest
 import torch
+from sklearn.decomposition import PCA
 from torch import nn
 
-from course_utils.models import ConvAutoencoder, MLPAutoencoder, count_parameters, fit_pca, pca_reconstruct
+from course_utils.models import (
+    ConvAutoencoder,
+    MLPAutoencoder,
+    count_parameters,
+    fit_pca,
+    pca_decode,
+    pca_encode,
+    pca_reconstruct,
+)
 
 
 @pytest.fixture
@@ -63,33 +73,54 @@ def test_count_parameters_skips_frozen_weights():
 @pytest.mark.parametrize("model_class", [MLPAutoencoder, ConvAutoencoder])
 def test_autoencoders_explain_bad_inputs(model_class):
     model = model_class(latent_dim=4)
-    with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\).*unsqueeze"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 1, 28, 28\).*x.unsqueeze\(0\)"):
         model(torch.rand(1, 28, 28))
-    with pytest.raises(ValueError, match="expects images of shape"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 1, 28, 28\).*x.view\(-1, 1, 28, 28\)"):
         model(torch.rand(2, 784))
-    with pytest.raises(TypeError, match="float"):
+    with pytest.raises(TypeError, match="x must hold floats, got .*torch.uint8"):
         model(torch.zeros(2, 1, 28, 28, dtype=torch.uint8))
-    with pytest.raises(TypeError, match="torch tensor"):
+    with pytest.raises(TypeError, match="x must be a torch tensor"):
         model([[0.0]])
+    with pytest.raises(ValueError, match="x must not be empty"):
+        model(torch.zeros(0, 1, 28, 28))
 
 
-@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "8"])
-def test_autoencoders_reject_bad_latent_dim(bad):
-    with pytest.raises(ValueError, match="latent_dim must be a positive integer"):
+@pytest.mark.parametrize("model_class", [MLPAutoencoder, ConvAutoencoder])
+def test_a_double_batch_is_refused_naming_both_dtypes(model_class, x):
+    # Refused rather than cast: a silent cast would hide a float64 pipeline that doubles memory.
+    with pytest.raises(TypeError, match=r"x must have the model's dtype torch.float32, got .*dtype torch.float64"):
+        model_class(latent_dim=4)(x.double())
+    assert model_class(latent_dim=4).double()(x.double()).dtype == torch.float64
+
+
+def test_forward_reads_no_values_so_a_nan_batch_passes_through():
+    # forward runs on every batch: its checks read metadata only, never the values (that would sync a GPU).
+    x_hat = MLPAutoencoder(latent_dim=4)(torch.full((2, 1, 28, 28), float("nan")))
+    assert x_hat.shape == (2, 1, 28, 28)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"), [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError), ("8", TypeError)]
+)
+def test_autoencoders_reject_bad_latent_dim(bad, error):
+    with pytest.raises(error, match="latent_dim must be a positive integer"):
         MLPAutoencoder(latent_dim=bad)
-    with pytest.raises(ValueError, match="latent_dim must be a positive integer"):
+    with pytest.raises(error, match="latent_dim must be a positive integer"):
         ConvAutoencoder(latent_dim=bad)
 
 
 def test_autoencoders_reject_bad_widths_and_modes():
-    with pytest.raises(ValueError, match="hidden_dims"):
+    with pytest.raises(ValueError, match=r"hidden_dims\[1\] must be a positive integer, got 0"):
         MLPAutoencoder(hidden_dims=(64, 0))
-    with pytest.raises(ValueError, match="two widths"):
+    with pytest.raises(TypeError, match="hidden_dims must be a list or tuple, got 64"):
+        MLPAutoencoder(hidden_dims=64)
+    with pytest.raises(ValueError, match="channels must hold exactly 2 items, got 3"):
         ConvAutoencoder(channels=(8, 16, 32))
-    with pytest.raises(ValueError, match="channels"):
+    with pytest.raises(ValueError, match=r"channels\[1\] must be a positive integer, got -1"):
         ConvAutoencoder(channels=(8, -1))
-    with pytest.raises(ValueError, match="'transpose' or 'nearest'"):
+    with pytest.raises(ValueError, match="upsampling must be one of 'transpose', 'nearest', got 'bilinear'"):
         ConvAutoencoder(upsampling="bilinear")
+    assert MLPAutoencoder(latent_dim=np.int64(3), hidden_dims=[np.int64(8)]).latent_dim == 3
 
 
 def test_pca_reconstructs_exactly_with_all_components_and_approximately_with_few():
@@ -108,12 +139,31 @@ def test_pca_reconstructs_exactly_with_all_components_and_approximately_with_few
 
 def test_pca_explains_bad_inputs():
     x = torch.rand(5, 1, 28, 28)
-    with pytest.raises(ValueError, match="exceeds"):
+    with pytest.raises(ValueError, match="latent_dim must be an integer >= 1 and <= 5, got 6"):
         fit_pca(x, latent_dim=6)
-    with pytest.raises(ValueError, match="latent_dim must be a positive integer"):
+    with pytest.raises(ValueError, match="latent_dim must be an integer >= 1 and <= 5, got 0"):
         fit_pca(x, latent_dim=0)
-    with pytest.raises(ValueError, match=r"shape \(N, \.\.\.\)"):
+    with pytest.raises(ValueError, match=r"x must be a batch of shape \(N, \.\.\.\)"):
         fit_pca(torch.rand(5), latent_dim=1)
+    with pytest.raises(ValueError, match="x must hold finite values"):
+        fit_pca(torch.full((5, 4), float("inf")), latent_dim=1)
+    with pytest.raises(ValueError, match="x must hold at least 2 images to fit a PCA"):
+        fit_pca(x[:1], latent_dim=1)
+    assert fit_pca(x, latent_dim=np.int64(3)).n_components_ == 3
     pca = fit_pca(x, latent_dim=2)
-    with pytest.raises(ValueError, match="784 pixels per image, got 100"):
+    with pytest.raises(ValueError, match=r"x must have 784 pixels per image .*shape \(3, 1, 10, 10\)"):
         pca_reconstruct(pca, torch.rand(3, 1, 10, 10))
+    with pytest.raises(TypeError, match="pca must be a fitted PCA from fit_pca"):
+        pca_encode("pca", x)
+    with pytest.raises(ValueError, match="pca must be fitted"):
+        pca_encode(PCA(n_components=2), x)
+    with pytest.raises(ValueError, match=r"z must have shape \(N, 2\)"):
+        pca_decode(pca, torch.zeros(3, 5))
+    with pytest.raises(ValueError, match="image_shape must hold 784 pixels"):
+        pca_decode(pca, torch.zeros(3, 2), image_shape=(1, 20, 20))
+    assert pca_decode(pca, torch.zeros(3, 2), image_shape=(784,)).shape == (3, 784)
+
+
+def test_count_parameters_names_a_bad_model():
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        count_parameters([torch.zeros(3)])

@@ -39,8 +39,10 @@ def text_of(cells, cell_type=None):
 def test_is_valid_and_committed_without_outputs(notebook):
     path, nb = notebook
     nbformat.validate(nbformat.reads(json.dumps(nb), as_version=4))
-    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
-    assert not dirty, f"{path.name}: cells {dirty} have outputs; run `jupyter nbconvert --clear-output --inplace {path}`"
+    dirty = [i for i, c in enumerate(nb["cells"])
+             if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+    assert not dirty, (f"{path.name}: cells {dirty} have outputs; "
+                       f"run `jupyter nbconvert --clear-output --inplace {path}`")
 
 
 def test_carries_the_shared_header(notebook):
@@ -119,3 +121,30 @@ def test_later_notebooks_import_instead_of_redefining(notebook):
         return  # notebooks 00-05 teach the building blocks inline
     defined = set(re.findall(r"^(?:def|class)\s+(\w+)", text_of(nb["cells"], "code"), re.M))
     assert not defined & public_names(), f"{path.name} redefines {defined & public_names()}"
+
+
+def test_reads_the_run_settings_and_states_outcomes_as_claims(notebook):
+    path, nb = notebook
+    code = text_of(nb["cells"], "code")
+    assert "run_settings()" in code and "seed_everything(seed)" in code, (
+        f"{path.name}: seed with `seed, train_fraction = run_settings()` and `seed_everything(seed)`")
+    assert not re.search(r"seed_everything\(\d+\)", code), f"{path.name}: a fixed seed ignores COURSE_SEED"
+    if int(path.name[:2]) >= 1 and 'load_mnist("train"' in code:
+        assert 'load_mnist("train", fraction=train_fraction' in code, (
+            f"{path.name}: load the training images with fraction=train_fraction")
+    assert "assert_claim(" in code, f"{path.name}: state its learning outcomes with assert_claim"
+
+
+FIGURE_HELPERS = r"(show_images|show_reconstructions|show_image_rows|plot_history|plot_codes_2d)\("
+
+
+def test_shows_each_figure_one_way(notebook):
+    """A Figure left as a cell's last expression is displayed twice; cells end with plt.show() instead."""
+    path, nb = notebook
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        lines = [line for line in "".join(cell["source"]).splitlines() if line.strip()]
+        last = lines[-1] if lines else ""
+        assert not re.match(FIGURE_HELPERS, last) and last.strip() != "fig.tight_layout()", (
+            f"{path.name}, cell {index}: end the cell with plt.show(), not {last.strip()!r}")

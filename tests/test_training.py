@@ -1,5 +1,6 @@
 """Tests for course_utils.training: device choice, seeding, fit, evaluate, predict."""
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -33,10 +34,15 @@ def test_course_device_overrides_and_bad_values_explain_themselves(monkeypatch, 
     monkeypatch.setenv("COURSE_DEVICE", "cpu")
     assert get_device() == torch.device("cpu")
     assert "as requested" in capsys.readouterr().out
-    with pytest.raises(ValueError, match="Unknown device 'gpu'"):
+    with pytest.raises(ValueError, match="preferred must be a device such as 'cpu', .*got 'gpu'"):
         get_device("gpu")
+    with pytest.raises(TypeError, match="preferred must be a device"):
+        get_device(0.5)
+    monkeypatch.setenv("COURSE_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="COURSE_DEVICE must be a device such as"):
+        get_device()
     if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="not available here"):
+        with pytest.raises(ValueError, match="preferred asks for device 'cuda', which is not available here"):
             get_device("cuda")
 
 
@@ -54,8 +60,11 @@ def test_seed_everything_makes_runs_repeat_bit_for_bit():
     losses_b, weights_b = train_once(0)
     assert losses_a == losses_b and torch.equal(weights_a, weights_b)
     assert train_once(1)[0] != losses_a
-    with pytest.raises(TypeError, match="seed must be an int"):
+    with pytest.raises(TypeError, match="seed must be an integer >= 0 and <= 4294967295, got '0'"):
         seed_everything("0")
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
+        seed_everything(-1)
+    seed_everything(np.int64(3))  # NumPy integers are integers
 
 
 def test_fit_lowers_the_loss_and_returns_a_full_history():
@@ -93,15 +102,17 @@ def test_fit_explains_a_loader_of_labels_and_bad_epochs():
     loader = InMemoryLoader(tiny_data(8), torch.arange(8), batch_size=4)
     with pytest.raises(TypeError, match="target is the image itself"):
         fit(tiny_autoencoder(), loader, num_epochs=1, progress=False)
-    with pytest.raises(ValueError, match="num_epochs must be a positive integer"):
+    with pytest.raises(ValueError, match="num_epochs must be a positive integer, got 0"):
         fit(tiny_autoencoder(), InMemoryLoader(tiny_data(8), batch_size=4), num_epochs=0)
+    with pytest.raises(TypeError, match=r"train_loader must yield tensors x or \(input, target\) pairs"):
+        fit(tiny_autoencoder(), [("a", "b", "c")], num_epochs=1, progress=False)
 
 
 def test_fit_stops_with_advice_when_the_loss_is_not_finite():
     loader = InMemoryLoader(tiny_data(8), batch_size=4)
     with pytest.raises(RuntimeError, match="lower lr"):
         fit(tiny_autoencoder(), loader, num_epochs=1, progress=False,
-            loss_fn=lambda x_hat, x: (x_hat - x).sum() * float("nan"))
+            loss_fn=lambda x, x_hat: (x_hat - x).sum() * float("nan"))
 
 
 def test_evaluate_averages_over_samples_not_batches():
@@ -113,7 +124,7 @@ def test_evaluate_averages_over_samples_not_batches():
     model.train()
     evaluate(model, InMemoryLoader(x, batch_size=4))
     assert model.training  # evaluate restores the mode it found
-    with pytest.raises(ValueError, match="no batches"):
+    with pytest.raises(ValueError, match="loader must yield at least one batch, got .* no batches"):
         evaluate(model, [])
 
 
@@ -123,5 +134,107 @@ def test_predict_matches_the_model_in_batches_without_gradients():
     x_hat = predict(model, x, batch_size=3)
     assert torch.allclose(x_hat, model(x)) and not x_hat.requires_grad
     assert predict(model.encoder, x).shape == (10, 2)
-    with pytest.raises(TypeError, match="torch tensor"):
+    with pytest.raises(TypeError, match="x must be a torch tensor"):
         predict(model, x.numpy())
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+        predict(model, x, batch_size=0)
+
+
+# --- one argument order: target first -----------------------------------------------------------------
+
+def bce(x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
+    """Return the binary cross-entropy of reconstructions x_hat against targets x, as notebook 04 writes it."""
+    return -(x * torch.log(x_hat) + (1 - x) * torch.log(1 - x_hat)).mean()
+
+
+def history_with(loss_fn) -> dict[str, list[float]]:
+    """Return the history of a short seeded run with loss_fn, evaluated on a test loader too."""
+    seed_everything(0)
+    x = tiny_data(32)
+    return fit(tiny_autoencoder(), InMemoryLoader(x, batch_size=8, shuffle=True, seed=0), num_epochs=3, lr=1e-2,
+               loss_fn=loss_fn, test_loader=InMemoryLoader(x, batch_size=16), progress=False)
+
+
+def test_a_learners_loss_and_pytorchs_loss_object_train_the_same():
+    mine, torchs = history_with(bce), history_with(nn.BCELoss())
+    assert mine["train_loss"] == pytest.approx(torchs["train_loss"], rel=1e-5)
+    assert mine["test_loss"] == pytest.approx(torchs["test_loss"], rel=1e-5)
+
+
+def test_fit_and_evaluate_call_a_plain_function_target_first_and_a_loss_object_input_first():
+    x = tiny_data(8)
+    model = tiny_autoencoder()
+    seen = []
+
+    def recording_loss(first, second):
+        seen.append((first, second))
+        return (first - second).pow(2).mean()
+
+    class RecordingLoss(nn.Module):
+        def forward(self, first, second):
+            seen.append((first, second))
+            return (first - second).pow(2).mean()
+
+    for loss_fn, target_position in ((recording_loss, 0), (RecordingLoss(), 1)):
+        seen.clear()
+        fit(model, InMemoryLoader(x, batch_size=8), num_epochs=1, loss_fn=loss_fn, progress=False)
+        evaluate(model, InMemoryLoader(x, batch_size=8), loss_fn=loss_fn)
+        assert len(seen) == 2 and all(torch.equal(pair[target_position], x) for pair in seen)
+        assert all(pair[1 - target_position].shape == x.shape and not torch.equal(pair[1 - target_position], x)
+                   for pair in seen)
+
+
+def test_fit_and_evaluate_docstrings_state_the_order():
+    for function in (fit, evaluate):
+        assert "loss_fn(x, x_hat)" in function.__doc__ and "nn.Module" in function.__doc__
+
+
+# --- every argument is checked ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"model": "model"}, TypeError, "model must be a torch.nn.Module, got 'model'"),
+        ({"train_loader": []}, ValueError, r"train_loader must yield at least one batch, got \[\]"),
+        ({"train_loader": torch.zeros(4, 4)}, TypeError, "train_loader must be a loader .*InMemoryLoader"),
+        ({"train_loader": (b for b in [torch.zeros(4, 4)])}, TypeError, "train_loader must be a loader"),
+        ({"test_loader": 5}, TypeError, "test_loader must be a loader"),
+        ({"num_epochs": True}, TypeError, "num_epochs must be a positive integer, got True"),
+        ({"num_epochs": 2.0}, TypeError, "num_epochs must be a positive integer, got 2.0"),
+        ({"lr": 0}, ValueError, "lr must be a finite number > 0, got 0"),
+        ({"lr": float("inf")}, ValueError, "lr must be a finite number > 0, got inf"),
+        ({"lr": "0.1"}, TypeError, "lr must be a finite number > 0, got '0.1'"),
+        ({"optimizer": "adam"}, TypeError, "optimizer must be a torch.optim optimizer"),
+        ({"loss_fn": "mse"}, TypeError, r"loss_fn must be a function loss_fn\(x, x_hat\)"),
+        ({"loss_fn": lambda x, x_hat: 0.5}, TypeError, "loss_fn must return a one-element tensor.*got 0.5"),
+        ({"loss_fn": lambda x, x_hat: (x - x_hat) ** 2}, TypeError, "loss_fn must return a one-element tensor"),
+        ({"loss_fn": lambda x, x_hat: (x - x_hat.detach()).pow(2).mean()}, TypeError, "loss_fn's result is cut off"),
+        ({"input_transform": 3}, TypeError, "input_transform must be a function"),
+        ({"progress": "no"}, TypeError, "progress must be True or False, got 'no'"),
+        ({"model": nn.Flatten()}, ValueError, "model must have trainable parameters"),
+    ],
+)
+def test_fit_names_each_bad_argument(change, error, message):
+    arguments = {"model": tiny_autoencoder(), "train_loader": InMemoryLoader(tiny_data(8), batch_size=4),
+                 "num_epochs": 1, "progress": False, **change}
+    with pytest.raises(error, match=message):
+        fit(arguments.pop("model"), arguments.pop("train_loader"), **arguments)
+
+
+def test_evaluate_and_predict_name_bad_arguments():
+    model, x = tiny_autoencoder(), tiny_data(8)
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        evaluate(None, InMemoryLoader(x, batch_size=4))
+    with pytest.raises(TypeError, match="loader must be a loader"):
+        evaluate(model, x)
+    with pytest.raises(TypeError, match="loss_fn must be a function"):
+        evaluate(model, InMemoryLoader(x, batch_size=4), loss_fn=1)
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        predict(lambda batch: batch, x)
+    with pytest.raises(ValueError, match="x must hold finite values"):
+        predict(model, torch.full((2, 4), float("nan")))
+    with pytest.raises(ValueError, match="x must not be empty"):
+        predict(model, torch.zeros(0, 4))
+    with pytest.raises(TypeError, match="batch_size must be a positive integer, got True"):
+        predict(model, x, batch_size=True)
+    assert predict(model, x, batch_size=np.int64(3)).shape == (8, 4)
