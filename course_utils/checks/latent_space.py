@@ -33,16 +33,16 @@ def check_interpolation(interpolate: Callable[[torch.Tensor, torch.Tensor, int],
 
 
 def check_nearest_neighbours(nearest_neighbours: Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]) -> None:
-    """Check that nearest_neighbours(z_query, z_bank, k) returns the k nearest rows' indices, nearest first."""
+    """Check that nearest_neighbours(z_query, z_bank, m) returns the m nearest rows' indices, nearest first."""
     generator = torch.Generator().manual_seed(0)
     z_bank = torch.randn(50, 4, generator=generator)  # (50, 4)
     z_query = torch.randn(3, 4, generator=generator)  # (3, 4)
     result = call_student(nearest_neighbours, z_query, z_bank, 5, what="nearest_neighbours",
-                          hint="It was given z_query of shape (3, 4), z_bank of shape (50, 4) and k=5.")
+                          hint="It was given z_query of shape (3, 4), z_bank of shape (50, 4) and m=5.")
     if not isinstance(result, torch.Tensor):
         raise ExerciseError(f"nearest_neighbours should return a torch tensor, got a {type(result).__name__}.")
     if tuple(result.shape) != (3, 5):
-        raise ExerciseError(f"For 3 queries and k=5 the result has shape {tuple(result.shape)}, expected (3, 5).")
+        raise ExerciseError(f"For 3 queries and m=5 the result has shape {tuple(result.shape)}, expected (3, 5).")
     if result.is_floating_point():
         raise ExerciseError("Return the indices of the neighbours (integers), not their distances: "
                             "use the .indices of topk.")
@@ -55,7 +55,7 @@ def check_nearest_neighbours(nearest_neighbours: Callable[[torch.Tensor, torch.T
             raise ExerciseError("These are the farthest codes: pass largest=False to topk.")
         raise ExerciseError("Some indices are not the nearest rows of z_bank by Euclidean distance "
                             "(torch.cdist(z_query, z_bank) gives all distances, shape (Q, B)).")
-    confirm("nearest_neighbours returns the k nearest codes, nearest first.")
+    confirm("nearest_neighbours returns the m nearest codes, nearest first.")
 
 
 def check_principal_angles(principal_angles: Callable[..., object]) -> None:
