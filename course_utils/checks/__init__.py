@@ -1,7 +1,7 @@
 """Self-checks for the exercises: each passes quietly with a short confirmation, or says what to fix.
 
 One module per group of notebooks; import any check from here (`from course_utils.checks import check_close`):
-    basics               -- check_close, check_shape (from notebook 00 on)
+    basics               -- check_close, check_returns, check_shape (from notebook 00 on)
     encoding             -- check_mse_per_image, check_components_for_variance (01), check_encoder (02),
                             check_decoder, check_autoencoder (03)
     losses_and_training  -- check_reconstruction_loss (04), check_sgd_step, check_average_loss (05)
@@ -9,11 +9,12 @@ One module per group of notebooks; import any check from here (`from course_util
     convolution          -- check_conv_output_size, check_conv_transpose_output_size (07)
     denoising            -- check_psnr_formula, check_denoiser (08)
     compression          -- check_codec_rate, check_entropy_function (09)
-The shared pieces (ExerciseError, call_student, the one way to compare answers) live in _core.
+The shared pieces (ExerciseError, call_student, the one way to compare answers) live in _core. Every check
+is wrapped by _core.skips_unsolved: an unsolved stub prints "Skipped: ..." instead of stopping Run All.
 """
 
-from course_utils.checks._core import ExerciseError, call_student
-from course_utils.checks.basics import check_close, check_shape
+from course_utils.checks._core import ExerciseError, NotImplementedYet, call_student
+from course_utils.checks.basics import check_close, check_returns, check_shape
 from course_utils.checks.compression import check_codec_rate, check_entropy_function
 from course_utils.checks.convolution import check_conv_output_size, check_conv_transpose_output_size
 from course_utils.checks.denoising import check_denoiser, check_psnr_formula
@@ -29,6 +30,7 @@ from course_utils.checks.losses_and_training import check_average_loss, check_re
 
 __all__ = [
     "ExerciseError",
+    "NotImplementedYet",
     "call_student",
     "check_autoencoder",
     "check_average_loss",
@@ -45,8 +47,9 @@ __all__ = [
     "check_mse_per_image",
     "check_nearest_neighbours",
     "check_principal_angles",
-    "check_psnr_formula",
     "check_reconstruction_loss",
+    "check_returns",
+    "check_psnr_formula",
     "check_sgd_step",
     "check_shape",
 ]

@@ -7,6 +7,7 @@ author calling a check (a bad latent_dim, input_shape, kind) raises TypeError or
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -23,6 +24,28 @@ NO_HINT = ("Call it on a small input in a cell of its own, print what each step 
 
 class ExerciseError(AssertionError):
     """An exercise's answer is not right yet; the message says what to look at."""
+
+
+class NotImplementedYet(ExerciseError):
+    """The learner's function is still the stub of a student copy (it raises NotImplementedError)."""
+
+
+def skips_unsolved(check: Callable[..., None]) -> Callable[..., None]:
+    """Return check wrapped so that an unsolved stub prints one line and returns instead of raising.
+
+    JupyterLab's Run All stops at the first error: a learner who skips an exercise must still be
+    able to run the rest of the notebook. A wrong answer still raises ExerciseError.
+    """
+
+    @functools.wraps(check)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            return check(*args, **kwargs)
+        except NotImplementedYet as err:
+            print(f"Skipped: {err}")
+            return None
+
+    return wrapper
 
 
 def confirm(message: str) -> None:
@@ -50,8 +73,8 @@ def call_student(
     except NotImplementedError as err:
         # The student copies' stub is `raise NotImplementedError()`; its traceback would only add noise.
         detail = f" ({err})" if str(err) else ""
-        raise ExerciseError(f"{what} is not implemented yet{detail}: write your solution in the cell above, "
-                            "or skip this exercise and its check for now.") from None
+        raise NotImplementedYet(f"{what} is not implemented yet{detail}: write your solution in the cell above "
+                                "and run this check again. The rest of the notebook does not need it.") from None
     except Exception as err:  # the learner's own error, named, with a pointer; its traceback stays chained
         advice = hint(err) if callable(hint) else hint
         message = str(err).strip().rstrip(".") or "(no message)"

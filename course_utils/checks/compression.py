@@ -15,9 +15,11 @@ from course_utils.checks._core import (
     confirm,
     image_shape,
     matches,
+    skips_unsolved,
 )
 
 
+@skips_unsolved
 def check_codec_rate(rate_of: Callable[[int, int], tuple[float, float, float]], *,
                      input_shape: tuple[int, ...] = MNIST_SHAPE) -> None:
     """Check a function (latent_dim, bits) -> (bits per image, bits per pixel, compression ratio); returns None."""
@@ -42,6 +44,7 @@ def check_codec_rate(rate_of: Callable[[int, int], tuple[float, float, float]], 
             f"{pixels * 8 / 64:.0f}x smaller than 8-bit pixels.")
 
 
+@skips_unsolved
 def check_entropy_function(entropy_bits: Callable[[torch.Tensor], float]) -> None:
     """Check a function probabilities -> entropy in bits against known distributions; returns None."""
     cases = (([0.125] * 8, 3.0, "Eight equally likely symbols need log2(8) = 3 bits."),

@@ -7,9 +7,10 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from course_utils.checks._core import ExerciseError, answer_number, call_student, confirm, matches
+from course_utils.checks._core import ExerciseError, answer_number, call_student, confirm, matches, skips_unsolved
 
 
+@skips_unsolved
 def check_conv_output_size(conv_output_size: Callable[[int, int, int, int], int]) -> None:
     """Check conv_output_size(size, kernel_size, stride, padding) against nn.Conv2d; returns None."""
     for size, kernel, stride, padding in ((28, 3, 2, 1), (14, 3, 2, 1), (28, 5, 1, 0), (7, 3, 1, 1), (28, 4, 3, 2)):
@@ -23,6 +24,7 @@ def check_conv_output_size(conv_output_size: Callable[[int, int, int, int], int]
     confirm("conv_output_size matches nn.Conv2d.")
 
 
+@skips_unsolved
 def check_conv_transpose_output_size(conv_transpose_output_size: Callable[[int, int, int, int, int], int]) -> None:
     """Check conv_transpose_output_size(size, kernel_size, stride, padding, output_padding) against PyTorch."""
     for size, kernel, stride, padding, extra in ((7, 3, 2, 1, 1), (14, 3, 2, 1, 1), (7, 4, 2, 1, 0), (5, 3, 1, 0, 0),

@@ -8,10 +8,19 @@ from collections.abc import Callable
 import torch
 
 from course_utils._validation import check_images, check_number, check_same_shape
-from course_utils.checks._core import ExerciseError, answer_number, answer_tensor, call_student, confirm, matches
+from course_utils.checks._core import (
+    ExerciseError,
+    answer_number,
+    answer_tensor,
+    call_student,
+    confirm,
+    matches,
+    skips_unsolved,
+)
 from course_utils.metrics import psnr
 
 
+@skips_unsolved
 def check_psnr_formula(psnr_of_noise: Callable[[float], float]) -> None:
     """Check a function sigma -> PSNR in dB of unclipped Gaussian noise of std sigma (data range 1); returns None."""
     for sigma in (0.05, 0.2, 0.5):
@@ -28,6 +37,7 @@ def check_psnr_formula(psnr_of_noise: Callable[[float], float]) -> None:
     confirm("PSNR of unclipped noise = -20 log10(sigma) dB (20 dB at sigma = 0.1).")
 
 
+@skips_unsolved
 def check_denoiser(denoise: Callable[[torch.Tensor], torch.Tensor], x_clean: torch.Tensor, x_noisy: torch.Tensor,
                    *, min_gain_db: float) -> None:
     """Check that denoise(x_noisy) keeps the shape, stays in [0, 1] and gains min_gain_db of PSNR; returns None."""

@@ -21,6 +21,7 @@ from course_utils.checks._core import (
     image_shape,
     matches,
     require_answer,
+    skips_unsolved,
 )
 from course_utils.metrics import mse_per_image
 
@@ -53,6 +54,7 @@ def _require_pixels(x_hat: torch.Tensor, hint: str) -> None:
                             f"outside [0, 1]. {hint}")
 
 
+@skips_unsolved
 def check_mse_per_image(mse_per_image_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], *,
                         input_shape: tuple[int, ...] = MNIST_SHAPE) -> None:
     """Check that mse_per_image_fn(x, x_hat) returns each image's mean squared error, shape (N,); returns None."""
@@ -80,6 +82,7 @@ def check_mse_per_image(mse_per_image_fn: Callable[[torch.Tensor, torch.Tensor],
                         "Square the differences (x - x_hat) ** 2 before averaging.")
 
 
+@skips_unsolved
 def check_components_for_variance(k: int, explained_variance_ratio: object, *, fraction: float) -> None:
     """Check that k is the smallest number of components whose explained variance reaches fraction; returns None."""
     fraction = check_number(fraction, "fraction", minimum=0, maximum=1)
@@ -106,6 +109,7 @@ def check_components_for_variance(k: int, explained_variance_ratio: object, *, f
     confirm(f"{k} components keep {kept:.1%} of the variance; {k - 1} would not reach {fraction:.0%}.")
 
 
+@skips_unsolved
 def check_encoder(encoder: nn.Module, *, latent_dim: int, linear_code: bool = True,
                   input_shape: tuple[int, ...] = MNIST_SHAPE) -> None:
     """Check that encoder maps images (N, *input_shape) to codes (N, latent_dim), linear if asked; returns None."""
@@ -126,6 +130,7 @@ def check_encoder(encoder: nn.Module, *, latent_dim: int, linear_code: bool = Tr
     confirm(f"images {batch} -> codes (N, {latent_dim})" + (", with a linear code." if linear_code else "."))
 
 
+@skips_unsolved
 def check_decoder(decoder: nn.Module, *, latent_dim: int, input_shape: tuple[int, ...] = MNIST_SHAPE) -> None:
     """Check that decoder maps codes (N, latent_dim) to images (N, *input_shape) in [0, 1]; returns None."""
     latent_dim, input_shape = check_int(latent_dim, "latent_dim"), image_shape(input_shape)
@@ -142,6 +147,7 @@ def check_decoder(decoder: nn.Module, *, latent_dim: int, input_shape: tuple[int
     confirm(f"codes (N, {latent_dim}) -> images {_batch_text(input_shape)} with pixels in [0, 1].")
 
 
+@skips_unsolved
 def check_autoencoder(model: nn.Module, *, latent_dim: int, input_shape: tuple[int, ...] = MNIST_SHAPE) -> None:
     """Check that model has encoder and decoder parts mapping (N, *input_shape) -> (N, latent_dim) -> back."""
     latent_dim, input_shape = check_int(latent_dim, "latent_dim"), image_shape(input_shape)

@@ -17,12 +17,14 @@ from course_utils.checks._core import (
     confirm,
     image_shape,
     matches,
+    skips_unsolved,
 )
 from course_utils.data import InMemoryLoader
 
 RTOL = 1e-4  # losses are compared relative to their size: float32 sums over thousands of pixels round
 
 
+@skips_unsolved
 def check_reconstruction_loss(loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], *, kind: str,
                               input_shape: tuple[int, ...] = MNIST_SHAPE) -> None:
     """Check that loss_fn(x, x_hat) returns the mean MSE or BCE over all pixels of all images; returns None."""
@@ -80,6 +82,7 @@ def _step_hint(err: Exception) -> str:
     return "Update each parameter in place, p -= lr * p.grad, inside `with torch.no_grad():`."
 
 
+@skips_unsolved
 def check_sgd_step(step_fn: Callable[[list[torch.Tensor], float], None]) -> None:
     """Check that step_fn(parameters, lr) does theta <- theta - lr * grad in place, then clears the gradients."""
     weight = nn.Parameter(torch.tensor([1.0, -2.0, 3.0]))
@@ -106,6 +109,7 @@ def check_sgd_step(step_fn: Callable[[list[torch.Tensor], float], None]) -> None
     confirm("theta <- theta - lr * grad, in place, with the gradient cleared.")
 
 
+@skips_unsolved
 def check_average_loss(evaluate_fn: Callable[..., float], *, input_shape: tuple[int, ...] = MNIST_SHAPE) -> None:
     """Check that evaluate_fn(model, loader, loss_fn) returns loss_fn averaged over every sample; returns None."""
     input_shape = image_shape(input_shape)
