@@ -7,7 +7,7 @@ Each notebook teaches a piece of code inline first; later notebooks import it fr
                     pca_reconstruct
     metrics      -- mse_per_image, reconstruction_error, psnr(_per_image), ssim(_per_image)
     plotting     -- use_course_style, show_images, show_image_rows, show_reconstructions, plot_history,
-                    plot_codes_2d
+                    plot_codes_2d, draw_autoencoder
     claims       -- run_settings (seed, training fraction), assert_claim (the notebooks' outcomes)
     corruption   -- gaussian_noise, salt_and_pepper, mask_pixels, occlude (notebook 08)
     compression  -- fit_quantizer, UniformQuantizer, entropy_bits_per_image, jpeg_roundtrip, png_sizes,
@@ -37,6 +37,7 @@ from course_utils.models import (
     pca_reconstruct,
 )
 from course_utils.plotting import (
+    draw_autoencoder,
     plot_codes_2d,
     plot_history,
     show_image_rows,
@@ -58,6 +59,7 @@ __all__ = [
     "bits_per_pixel",
     "count_parameters",
     "data_dir",
+    "draw_autoencoder",
     "entropy_bits_per_image",
     "evaluate",
     "fit",

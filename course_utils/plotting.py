@@ -1,4 +1,4 @@
-"""Figures the course draws again and again: image grids, reconstructions, loss curves."""
+"""Figures the course draws again and again: image grids, reconstructions, loss curves, the autoencoder diagram."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, Polygon, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from course_utils._validation import (
@@ -211,5 +212,58 @@ def plot_codes_2d(
     ax.set_xlabel(axis_labels[0])
     ax.set_ylabel(axis_labels[1])
     ax.set_title(title)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
+def draw_autoencoder(
+    input_dim: int = 784,
+    latent_dim: int = 32,
+    *,
+    hidden_dims: Sequence[int] = (256, 128),
+    title: str | None = "An autoencoder: encoder, bottleneck, decoder",
+    ax: Axes | None = None,
+) -> Figure:
+    """Return a figure drawing a fully connected autoencoder as one box per layer, box height growing with its width."""
+    input_dim = check_int(input_dim, "input_dim")
+    latent_dim = check_int(latent_dim, "latent_dim")
+    hidden_dims = check_sequence(hidden_dims, "hidden_dims", item=check_int)
+    if title is not None:
+        check_str(title, "title")
+    if ax is not None:
+        check_instance(ax, "ax", Axes, "a matplotlib Axes, e.g. from plt.subplots()")
+    else:
+        _, ax = plt.subplots(figsize=(1.3 * (2 * len(hidden_dims) + 3) + 1.5, 3.8))
+    widths = [input_dim, *hidden_dims, latent_dim, *reversed(hidden_dims), input_dim]
+    code_index = len(hidden_dims) + 1
+    largest = max(widths)
+    # Square-root heights: a 784-wide layer next to a 2-wide code would otherwise shrink the code to a line.
+    heights = [0.15 + 0.85 * math.sqrt(width / largest) for width in widths]
+    colours = ["0.75", *["tab:blue"] * len(hidden_dims), "tab:orange", *["tab:green"] * len(hidden_dims), "0.75"]
+    box_width = 0.35
+    for index, (width, height, colour) in enumerate(zip(widths, heights, colours)):
+        ax.add_patch(Rectangle((index - box_width / 2, -height / 2), box_width, height, facecolor=colour,
+                               edgecolor="black", alpha=0.85))
+        ax.text(index, -0.58, f"{width:,}", ha="center", va="top", fontsize=9)
+        if index < len(widths) - 1:  # a funnel to the next layer, with an arrow for the direction of flow
+            right, left = index + box_width / 2, index + 1 - box_width / 2
+            ax.add_patch(Polygon([(right, height / 2), (left, heights[index + 1] / 2),
+                                  (left, -heights[index + 1] / 2), (right, -height / 2)],
+                                 facecolor="0.85", edgecolor="none", alpha=0.6))
+            ax.add_patch(FancyArrowPatch((right + 0.03, 0), (left - 0.03, 0), arrowstyle="-|>", mutation_scale=12,
+                                         color="0.3"))
+    ax.text(0, 0.62, "image $x$", ha="center", va="bottom")
+    ax.text(len(widths) - 1, 0.62, r"reconstruction $\hat{x}$", ha="center", va="bottom")
+    ax.text(code_index, heights[code_index] / 2 + 0.08, "code $z$\n(bottleneck)", ha="center", va="bottom",
+            color="tab:orange")
+    ax.text(code_index / 2, 0.82, r"encoder $f_\theta$", ha="center", va="bottom", color="tab:blue")
+    ax.text(code_index * 1.5, 0.82, r"decoder $g_\phi$", ha="center", va="bottom", color="tab:green")
+    ax.text(-0.6, -0.58, "units:", ha="right", va="top", fontsize=9)
+    ax.set_xlim(-1.1, len(widths) - 0.4)
+    ax.set_ylim(-0.8, 1.05)
+    ax.set_aspect("auto")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
     ax.figure.tight_layout()
     return ax.figure

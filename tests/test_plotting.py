@@ -11,6 +11,7 @@ import torch
 
 from course_utils import plotting
 from course_utils.plotting import (
+    draw_autoencoder,
     plot_codes_2d,
     plot_history,
     show_image_rows,
@@ -158,3 +159,27 @@ def test_style_applies_only_when_asked():
     use_course_style()
     assert plt.rcParams["axes.spines.top"] is False
     plt.rcdefaults()
+
+
+def test_draw_autoencoder_draws_one_box_per_layer_and_explains_bad_input():
+    fig = draw_autoencoder(784, 8, hidden_dims=(256, 128), title="the network")
+    ax = fig.axes[0]
+    boxes = [patch for patch in ax.patches if type(patch).__name__ == "Rectangle"]
+    assert len(boxes) == 7  # input, two hidden, code, two hidden, output
+    heights = [box.get_height() for box in boxes]
+    assert heights == heights[::-1] and min(heights) == heights[3]  # mirrored, the code the narrowest
+    texts = [text.get_text() for text in ax.texts]
+    assert {"784", "256", "128", "8"} <= set(texts) and ax.get_title() == "the network"
+    assert any("encoder" in text for text in texts) and any("decoder" in text for text in texts)
+    _, ax = plt.subplots()
+    assert draw_autoencoder(784, 32, hidden_dims=(), ax=ax, title=None) is ax.figure  # no hidden layers
+    with pytest.raises(ValueError, match="latent_dim must be a positive integer, got 0"):
+        draw_autoencoder(784, 0)
+    with pytest.raises(TypeError, match="input_dim must be a positive integer"):
+        draw_autoencoder(28.5, 8)
+    with pytest.raises(TypeError, match=r"hidden_dims\[1\] must be a positive integer"):
+        draw_autoencoder(784, 8, hidden_dims=(256, "128"))
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        draw_autoencoder(784, 8, ax="axes")
+    with pytest.raises(TypeError):
+        draw_autoencoder(784, 8, (256,))  # hidden_dims is keyword-only
