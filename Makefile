@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test lint unit notebooks student headers margins clean
+.PHONY: lab test lint unit notebooks student headers margins runtime slides site clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else "The course needs Python 3.10-3.13; found " + sys.version.split()[0] + ". Run: make test PYTHON=python3.12 (or another 3.10-3.13)")'
@@ -45,8 +45,22 @@ student: $(STAMP)
 margins: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python tools/measure_margins.py $(MARGIN_ARGS)
 
+# Per-notebook runtime and peak memory, one notebook at a time (time it on a quiet machine); --readme updates
+# the README's tables. Full MNIST: make runtime RUNTIME_ARGS="--data-dir path/to/mnist --readme"
+runtime: $(STAMP)
+	$(BIN)/python tools/course_runtime.py $(RUNTIME_ARGS)
+
+# Offline reveal.js decks in build/slides/ and the course website in build/site/. The first run installs reveal.js
+# and MathJax from package-lock.json with `npm ci` (needs Node.js/npm and the npm registry once); after that both
+# build and open offline. Arguments: notebook numbers and/or --no-execute, e.g. make slides ARGS="00 03 --no-execute".
+slides: $(STAMP)
+	COURSE_OFFLINE=1 OMP_NUM_THREADS=1 $(BIN)/python tools/build_slides.py $(ARGS)
+
+site: $(STAMP)
+	COURSE_OFFLINE=1 OMP_NUM_THREADS=1 $(BIN)/python tools/build_site.py $(ARGS)
+
 headers: $(STAMP)
 	$(BIN)/python tools/notebook_header.py
 
 clean:
-	rm -rf $(VENV) student
+	rm -rf $(VENV) student build node_modules

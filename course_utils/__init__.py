@@ -2,9 +2,9 @@
 
 Each notebook teaches a piece of code inline first; later notebooks import it from here:
     data         -- load_mnist, InMemoryLoader, data_dir, runs_dir
-    training     -- get_device, seed_everything, fit, evaluate, predict
+    training     -- get_device, seed_everything, fit, evaluate, predict, vae_loss (notebook 11)
     models       -- MLPAutoencoder, ConvAutoencoder, count_parameters, fit_pca, pca_encode, pca_decode,
-                    pca_reconstruct
+                    pca_reconstruct, VAE (notebook 11)
     metrics      -- mse_per_image, reconstruction_error, psnr(_per_image), ssim(_per_image)
     plotting     -- use_course_style, show_images, show_image_rows, show_reconstructions, plot_history,
                     plot_codes_2d, draw_autoencoder
@@ -28,6 +28,7 @@ from course_utils.corruption import gaussian_noise, mask_pixels, occlude, salt_a
 from course_utils.data import InMemoryLoader, data_dir, load_mnist, runs_dir
 from course_utils.metrics import mse_per_image, psnr, psnr_per_image, reconstruction_error, ssim, ssim_per_image
 from course_utils.models import (
+    VAE,
     ConvAutoencoder,
     MLPAutoencoder,
     count_parameters,
@@ -45,7 +46,7 @@ from course_utils.plotting import (
     show_reconstructions,
     use_course_style,
 )
-from course_utils.training import evaluate, fit, get_device, predict, seed_everything
+from course_utils.training import evaluate, fit, get_device, predict, seed_everything, vae_loss
 
 __version__ = "0.1.0"
 
@@ -55,6 +56,7 @@ __all__ = [
     "MLPAutoencoder",
     "RunSettings",
     "UniformQuantizer",
+    "VAE",
     "assert_claim",
     "bits_per_pixel",
     "count_parameters",
@@ -92,4 +94,5 @@ __all__ = [
     "ssim",
     "ssim_per_image",
     "use_course_style",
+    "vae_loss",
 ]

@@ -23,17 +23,7 @@ class _Autoencoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return the reconstruction x_hat of images x, both of shape (N, 1, 28, 28)."""
-        # Metadata only (type, shape, dtype, device): forward runs on every batch, and reading the
-        # values (min, max, isfinite) would make the GPU wait for the CPU each time.
-        check_tensor(x, "x", shape=IMAGE_SHAPE, finite=False)
-        weight = next(self.parameters())
-        if x.dtype != weight.dtype:
-            raise TypeError(f"x must have the model's dtype {weight.dtype}, got {describe(x)}; convert it with "
-                            f"x.to({weight.dtype}) (or the model with model.to({x.dtype})).")
-        if x.device != weight.device:
-            raise ValueError(f"x must be on the model's device {weight.device}, got {describe(x)} on {x.device}; "
-                             "move it with x.to(device).")
-        return self.decoder(self.encoder(x))
+        return self.decoder(self.encoder(_check_model_input(self, x)))
 
 
 class MLPAutoencoder(_Autoencoder):
@@ -154,3 +144,62 @@ def _flatten(x: torch.Tensor, name: str) -> np.ndarray:
     """Return the finite float tensor x of shape (N, ...) as a float64 NumPy array of shape (N, pixels)."""
     x = check_tensor(x, name, min_ndim=2)
     return x.detach().cpu().reshape(len(x), -1).double().numpy()
+
+
+def _check_model_input(model: nn.Module, x: object) -> torch.Tensor:
+    """Return images x (N, 1, 28, 28) after checking their metadata against the model's dtype and device."""
+    # Metadata only (type, shape, dtype, device): forward runs on every batch, and reading the
+    # values (min, max, isfinite) would make the GPU wait for the CPU each time.
+    x = check_tensor(x, "x", shape=IMAGE_SHAPE, finite=False)
+    weight = next(model.parameters())
+    if x.dtype != weight.dtype:
+        raise TypeError(f"x must have the model's dtype {weight.dtype}, got {describe(x)}; convert it with "
+                        f"x.to({weight.dtype}) (or the model with model.to({x.dtype})).")
+    if x.device != weight.device:
+        raise ValueError(f"x must be on the model's device {weight.device}, got {describe(x)} on {x.device}; "
+                         "move it with x.to(device).")
+    return x
+
+
+class VAE(nn.Module):
+    """Variational autoencoder (notebook 11): q(z|x) = N(mu, diag exp(logvar)), a sampled code, pixel probabilities.
+
+    encode(x) -> (mu, logvar), each (N, latent_dim); decode(z) -> x_hat (N, 1, 28, 28), the Bernoulli means
+    (after a sigmoid, so in [0, 1], not logits); forward(x) -> (x_hat, mu, logvar), decoding one
+    reparameterised sample z = mu + exp(logvar / 2) * eps with eps ~ N(0, I), in training and in eval mode.
+    """
+
+    def __init__(self, *, latent_dim: int = 2, hidden_dims: Sequence[int] = (512, 256)) -> None:
+        super().__init__()
+        latent_dim = check_int(latent_dim, "latent_dim")
+        hidden_dims = check_sequence(hidden_dims, "hidden_dims", min_length=1, item=check_int)
+        self.latent_dim = latent_dim
+        widths = [int(np.prod(IMAGE_SHAPE)), *hidden_dims]
+        encoder_layers: list[nn.Module] = [nn.Flatten()]
+        for d_in, d_out in zip(widths[:-1], widths[1:]):
+            encoder_layers += [nn.Linear(d_in, d_out), nn.ReLU()]
+        self.encoder = nn.Sequential(*encoder_layers)  # images -> features, shared by the two heads
+        self.to_mu = nn.Linear(widths[-1], latent_dim)
+        self.to_logvar = nn.Linear(widths[-1], latent_dim)  # log-variance: any real number is a valid output
+        decoder_widths = [latent_dim, *reversed(hidden_dims)]
+        decoder_layers: list[nn.Module] = []
+        for d_in, d_out in zip(decoder_widths[:-1], decoder_widths[1:]):
+            decoder_layers += [nn.Linear(d_in, d_out), nn.ReLU()]
+        decoder_layers += [nn.Linear(decoder_widths[-1], widths[0]), nn.Sigmoid(), nn.Unflatten(1, IMAGE_SHAPE)]
+        self.decoder = nn.Sequential(*decoder_layers)
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return (mu, logvar) of q(z|x) for images x (N, 1, 28, 28), each of shape (N, latent_dim)."""
+        features = self.encoder(_check_model_input(self, x))  # (N, hidden_dims[-1])
+        return self.to_mu(features), self.to_logvar(features)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Return x_hat (N, 1, 28, 28), the decoder's pixel probabilities in [0, 1] for codes z (N, latent_dim)."""
+        z = check_tensor(z, "z", shape=(self.latent_dim,), finite=False)
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Return (x_hat, mu, logvar): x_hat decodes one reparameterised sample z = mu + exp(logvar / 2) * eps."""
+        mu, logvar = self.encode(x)  # (N, latent_dim) each
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)  # (N, latent_dim): gradients reach mu and logvar
+        return self.decode(z), mu, logvar

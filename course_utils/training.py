@@ -214,3 +214,31 @@ def predict(model: nn.Module, x: torch.Tensor, *, batch_size: int = 1024) -> tor
     finally:
         model.train(was_training)
     return torch.cat(outputs)
+
+
+def vae_loss(
+    x: torch.Tensor, x_hat: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor, *, beta: float = 1.0
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Return (loss, recon, kl), each a batch mean of per-image sums: loss = recon + beta * kl (negative ELBO at 1).
+
+    recon is the binary cross-entropy of the pixel probabilities x_hat against x, summed over pixels; kl is
+    KL(N(mu, diag exp(logvar)) || N(0, I)) in nats, summed over code dimensions. Both are averaged over the
+    N images of the batch, never over pixels or dimensions (that would weight the KL term D or k times too much).
+    """
+    # Metadata only (shapes, dtypes): the loss runs on every batch, and reading values would sync a GPU.
+    x = check_tensor(x, "x", min_ndim=2, finite=False)
+    x_hat = check_tensor(x_hat, "x_hat", min_ndim=2, finite=False)
+    if x.shape != x_hat.shape:
+        raise ValueError(f"x and x_hat must have the same shape, got {tuple(x.shape)} and {tuple(x_hat.shape)}.")
+    mu = check_tensor(mu, "mu", ndim=2, finite=False)
+    logvar = check_tensor(logvar, "logvar", ndim=2, finite=False)
+    if mu.shape != logvar.shape:
+        raise ValueError(f"mu and logvar must have the same shape (N, latent_dim), got {tuple(mu.shape)} and "
+                         f"{tuple(logvar.shape)}.")
+    if len(mu) != len(x):
+        raise ValueError(f"mu must hold one row per image of x ({len(x)}), got {describe(mu)}.")
+    beta = check_number(beta, "beta", minimum=0.0)
+    recon = nn.functional.binary_cross_entropy(x_hat, x, reduction="none").flatten(1).sum(dim=1)  # (N,)
+    kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1)  # (N,): closed form against N(0, I)
+    recon, kl = recon.mean(), kl.mean()
+    return recon + beta * kl, recon, kl

@@ -7,6 +7,7 @@ from sklearn.decomposition import PCA
 from torch import nn
 
 from course_utils.models import (
+    VAE,
     ConvAutoencoder,
     MLPAutoencoder,
     count_parameters,
@@ -167,3 +168,34 @@ def test_pca_explains_bad_inputs():
 def test_count_parameters_names_a_bad_model():
     with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
         count_parameters([torch.zeros(3)])
+
+
+def test_vae_shapes_outputs_and_sampling(x):
+    model = VAE(latent_dim=3, hidden_dims=(32, 16))
+    mu, logvar = model.encode(x)
+    assert mu.shape == logvar.shape == (6, 3)
+    x_hat = model.decode(mu)
+    assert x_hat.shape == (6, 1, 28, 28) and 0 <= x_hat.min() and x_hat.max() <= 1  # probabilities, not logits
+    x_hat_1, mu_1, logvar_1 = model(x)
+    x_hat_2, mu_2, _ = model(x)
+    assert x_hat_1.shape == x.shape and torch.equal(mu_1, mu) and torch.equal(logvar_1, logvar)
+    assert torch.equal(mu_1, mu_2) and not torch.equal(x_hat_1, x_hat_2)  # a fresh sample z on every call
+    x_hat_1.sum().backward()
+    assert model.to_logvar.weight.grad is not None  # the reparameterised sample passes gradients to logvar
+    assert VAE().latent_dim == 2 and model.latent_dim == 3
+
+
+def test_vae_explains_bad_inputs(x):
+    with pytest.raises(ValueError, match="latent_dim must be a positive integer, got 0"):
+        VAE(latent_dim=0)
+    with pytest.raises(ValueError, match="hidden_dims must hold at least 1 items"):
+        VAE(hidden_dims=())
+    with pytest.raises(TypeError, match=r"hidden_dims\[1\] must be a positive integer"):
+        VAE(hidden_dims=(8, 2.5))
+    model = VAE(latent_dim=2, hidden_dims=(8,))
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 1, 28, 28\)"):
+        model.encode(torch.rand(2, 784))
+    with pytest.raises(TypeError, match="x must have the model's dtype"):
+        model(x.double())
+    with pytest.raises(ValueError, match=r"z must have shape \(N, 2\)"):
+        model.decode(torch.zeros(4, 3))

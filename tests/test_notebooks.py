@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from make_student_copies import student_copy  # noqa: E402
-from notebook_header import HEADER_TAG, apply_header, read_repo_settings  # noqa: E402
+from notebook_header import COLAB_TITLE_PREFIX, HEADER_TAG, course_structure, read_repo_settings  # noqa: E402
 
 import course_utils  # noqa: E402
 
@@ -50,7 +50,7 @@ def test_carries_the_shared_header(notebook):
     repo, ref = read_repo_settings()
     assert nb["cells"][0]["cell_type"] == "markdown" and "".join(nb["cells"][0]["source"]).startswith(
         f"# {path.name[:2]} · ")
-    assert apply_header(nb, path.name, repo, ref)["cells"] == nb["cells"], (
+    assert course_structure(nb, path.name, repo, ref)["cells"] == nb["cells"], (
         f"{path.name}: header is stale; run `python tools/notebook_header.py`")
     assert [c["id"] for c in nb["cells"][1:3]] == ["course-header-badge", "course-header-setup"]
     assert sum(HEADER_TAG in c["metadata"].get("tags", []) for c in nb["cells"]) == 2
@@ -75,6 +75,9 @@ def test_exercises_have_collapsed_marked_solutions_and_a_self_check(notebook):
         cell = nb["cells"][index]
         source = "".join(cell["source"])
         assert cell["cell_type"] == "code" and cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+        # Colab ignores source_hidden: there a form (title line + cellView "form") hides the code.
+        assert source.startswith(COLAB_TITLE_PREFIX) and cell["metadata"].get("cellView") == "form", (
+            f"{path.name}: solution cell {index} is visible in Colab; run `python tools/notebook_header.py`")
         assert source.count("### BEGIN SOLUTION") == source.count("### END SOLUTION") >= 1
         checks = text_of(nb["cells"][index + 1 : index + 3], "code")
         assert "check_" in checks, f"{path.name}: the solution in cell {index} is not followed by a self-check"
@@ -85,6 +88,8 @@ def test_student_copies_hide_every_solution_and_still_parse(notebook):
     for cell in student_copy(nb)["cells"]:
         source = "".join(cell["source"])
         assert "### BEGIN SOLUTION" not in source
+        assert "instructor" not in cell["metadata"].get("tags", []), f"{path.name}: an instructor note reached students"
+        assert not source.startswith(COLAB_TITLE_PREFIX) and "cellView" not in cell["metadata"]
         if cell["cell_type"] == "code" and "NotImplementedError" in source:
             ast.parse(re.sub(r"^\s*[%!].*$", "", source, flags=re.M))
 

@@ -14,8 +14,10 @@ def pinned(lines: list[str], pattern: str) -> dict[str, str]:
 
 def test_environment_yml_lists_the_same_packages_and_versions_as_requirements():
     requirements = pinned((ROOT / "requirements.txt").read_text().splitlines(), r"^([\w.-]+)==([\w.+-]+)$")
-    conda = pinned((ROOT / "environment.yml").read_text().splitlines(), r"^- ([\w.-]+)=([\w.+-]+)$")
+    environment = (ROOT / "environment.yml").read_text().splitlines()
+    conda = pinned(environment, r"^- ([\w.-]+)=([\w.+-]+)$")
     conda = {CONDA_NAMES.get(name, name): version for name, version in conda.items()}
+    conda |= pinned(environment, r"^- ([\w.-]+)==([\w.+-]+)(?:\s+#.*)?$")  # the pip: section (PyPI-only packages)
     assert requirements and conda == requirements
     assert "-e ." in (ROOT / "environment.yml").read_text()
 

@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import measure_margins  # noqa: E402
 import notebook_header  # noqa: E402
-from make_student_copies import strip_solutions  # noqa: E402
+from make_student_copies import strip_solutions, student_copy  # noqa: E402
 
 
 def test_header_points_badge_and_install_at_the_repository_and_ref():
@@ -115,3 +115,32 @@ def test_measure_margins_finds_notebooks_by_prefix_and_checks_its_arguments(tmp_
         with pytest.raises(SystemExit):
             measure_margins.parse_args(bad)
     assert "a fraction must be a number in (0, 1], got 1.5" in capsys.readouterr().err
+
+
+def test_student_copy_drops_instructor_notes_and_shows_the_stub_everywhere():
+    hidden = notebook_header.hide_solutions({"cells": [
+        nbformat.v4.new_markdown_cell("**For instructors.** Demo this live.", metadata={"tags": ["instructor"]}),
+        nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n",
+                                  metadata={"tags": ["solution"]}),
+    ]})
+    solution = hidden["cells"][1]
+    assert solution["source"][0].startswith("# @title") and solution["metadata"]["cellView"] == "form"
+    assert solution["metadata"]["jupyter"]["source_hidden"] is True
+    assert notebook_header.hide_solutions(hidden) == hidden  # running the tool twice changes nothing
+    [stub] = student_copy(hidden)["cells"]
+    assert "".join(stub["source"]) == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+    assert "cellView" not in stub["metadata"] and stub["metadata"]["jupyter"]["source_hidden"] is False
+
+
+def test_course_runtime_table_and_readme_block(tmp_path):
+    import course_runtime
+
+    table = course_runtime.runtime_table([("00_a", 5.2, 310.0, True), ("01_b", 61.0, 900.4, False)], "data", 2)
+    assert "| 00_a | 5 | 310 | passed |" in table and "| 01_b | 61 | 900 | FAILED |" in table
+    assert "**66** (1.1 min)" in table
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- runtime:offline -->\nold\n<!-- /runtime -->\nend\n", encoding="utf-8")
+    course_runtime.write_into_readme(table, "offline", readme)
+    assert readme.read_text(encoding="utf-8") == f"intro\n<!-- runtime:offline -->\n{table}\n<!-- /runtime -->\nend\n"
+    with pytest.raises(SystemExit, match="runtime:full"):
+        course_runtime.write_into_readme(table, "full", readme)

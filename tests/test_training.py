@@ -6,7 +6,8 @@ import torch
 from torch import nn
 
 from course_utils.data import InMemoryLoader
-from course_utils.training import evaluate, fit, get_device, predict, seed_everything
+from course_utils.models import VAE
+from course_utils.training import evaluate, fit, get_device, predict, seed_everything, vae_loss
 
 
 def tiny_autoencoder() -> nn.Module:
@@ -238,3 +239,67 @@ def test_evaluate_and_predict_name_bad_arguments():
     with pytest.raises(TypeError, match="batch_size must be a positive integer, got True"):
         predict(model, x, batch_size=True)
     assert predict(model, x, batch_size=np.int64(3)).shape == (8, 4)
+
+
+def test_vae_loss_reductions_and_zero_kl():
+    generator = torch.Generator().manual_seed(0)
+    x = torch.rand(4, 1, 28, 28, generator=generator)
+    x_hat = torch.rand(4, 1, 28, 28, generator=generator).clamp(0.01, 0.99)
+    mu, logvar = torch.zeros(4, 3), torch.zeros(4, 3)
+    loss, recon, kl = vae_loss(x, x_hat, mu, logvar, beta=5.0)
+    assert kl.item() == 0.0 and torch.equal(loss, recon)  # q = N(0, I) is the prior
+    by_hand = -(x * x_hat.log() + (1 - x) * (1 - x_hat).log()).sum() / 4  # sum over pixels, mean over images
+    assert torch.isclose(recon, by_hand)
+    mu = torch.randn(4, 3, generator=generator)
+    logvar = torch.randn(4, 3, generator=generator)
+    loss, recon, kl = vae_loss(x, x_hat, mu, logvar, beta=2.0)
+    assert torch.isclose(loss, recon + 2.0 * kl) and kl > 0
+    per_image = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)  # sum over the code dimensions
+    assert torch.isclose(kl, per_image.mean())
+
+
+def test_vae_loss_kl_matches_a_monte_carlo_estimate():
+    generator = torch.Generator().manual_seed(1)
+    mu, logvar = torch.randn(2, 3, generator=generator).double(), torch.randn(2, 3, generator=generator).double()
+    x = torch.full((2, 4), 0.5, dtype=torch.float64)
+    _, _, kl = vae_loss(x, x, mu, logvar)
+    q = torch.distributions.Normal(mu, (0.5 * logvar).exp())
+    prior = torch.distributions.Normal(torch.zeros_like(mu), torch.ones_like(mu))
+    z = q.sample((200_000,))  # (200000, 2, 3)
+    estimate = (q.log_prob(z) - prior.log_prob(z)).sum(dim=-1).mean()  # E_q[log q - log p], then mean over images
+    assert abs(kl.item() - estimate.item()) < 0.02 * max(1.0, kl.item())
+
+
+def test_vae_loss_decreases_when_training_on_a_tiny_dataset():
+    torch.manual_seed(0)
+    x = tiny_data(64).repeat(1, 196).view(64, 1, 28, 28)  # (64, 1, 28, 28) in [0, 1]
+    model = VAE(latent_dim=2, hidden_dims=(16,))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(60):
+        x_hat, mu, logvar = model(x)
+        loss, _, _ = vae_loss(x, x_hat, mu, logvar)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.9 * losses[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"x": [0.5]}, TypeError, "x must be a torch tensor"),
+        ({"x_hat": torch.rand(3, 5)}, ValueError, r"x and x_hat must have the same shape, got \(3, 4\) and \(3, 5\)"),
+        ({"mu": torch.zeros(3)}, ValueError, "mu must have 2 dimensions"),
+        ({"logvar": torch.zeros(3, 3)}, ValueError, "mu and logvar must have the same shape"),
+        ({"mu": torch.zeros(2, 2), "logvar": torch.zeros(2, 2)}, ValueError, "mu must hold one row per image"),
+        ({"beta": -1.0}, ValueError, "beta must be a finite number >= 0, got -1"),
+        ({"beta": "1"}, TypeError, "beta must be a finite number"),
+    ],
+)
+def test_vae_loss_names_each_bad_argument(change, error, message):
+    arguments = {"x": torch.rand(3, 4), "x_hat": torch.rand(3, 4), "mu": torch.zeros(3, 2),
+                 "logvar": torch.zeros(3, 2), "beta": 1.0, **change}
+    with pytest.raises(error, match=message):
+        vae_loss(arguments.pop("x"), arguments.pop("x_hat"), arguments.pop("mu"), arguments.pop("logvar"), **arguments)

@@ -1,4 +1,9 @@
-"""Write student copies of the notebooks: every solution between the markers becomes an exercise stub.
+"""Write student copies of the notebooks: every solution becomes an exercise stub, instructor notes are removed.
+
+The markers are nbgrader's (`### BEGIN SOLUTION` / `### END SOLUTION`), and the stub is the one nbgrader
+writes, so an instructor who grades with nbgrader can use these notebooks as its source. The course itself
+uses this short script instead: it needs neither nbgrader's course-folder layout nor its gradebook database,
+and it also removes the cells tagged `instructor`.
 
     python tools/make_student_copies.py            # writes student/NN_*.ipynb (git-ignored)
     python tools/make_student_copies.py --out DIR
@@ -13,6 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+INSTRUCTOR_TAG = "instructor"
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S)
 
 
@@ -22,13 +28,18 @@ def strip_solutions(source: str) -> str:
 
 
 def student_copy(notebook: dict) -> dict:
-    """Return a copy of the notebook whose solution cells hold stubs instead of answers."""
+    """Return a copy of the notebook whose solution cells hold visible stubs and without instructor cells."""
     cells = []
     for cell in notebook["cells"]:
+        if INSTRUCTOR_TAG in cell["metadata"].get("tags", []):
+            continue
         source = "".join(cell["source"])
         if cell["cell_type"] == "code" and "### BEGIN SOLUTION" in source:
+            # The stub must be visible everywhere: drop Colab's form title and Jupyter's collapsed source.
+            source = re.sub(r"\A# @title.*\n", "", source)
+            metadata = {key: value for key, value in cell["metadata"].items() if key != "cellView"}
             cell = {**cell, "source": strip_solutions(source), "outputs": [], "execution_count": None,
-                    "metadata": {**cell["metadata"], "jupyter": {"source_hidden": False}}}
+                    "metadata": {**metadata, "jupyter": {"source_hidden": False}}}
         cells.append(cell)
     return {**notebook, "cells": cells}
 

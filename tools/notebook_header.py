@@ -1,4 +1,9 @@
-"""Write the shared header (Colab badge + setup cell) into every notebook, for this repository or a fork.
+"""Write what every notebook shares (Colab badge, setup cell, hidden solutions, slide types), for a repository.
+
+Solution cells (tagged `solution`) are collapsed in JupyterLab and Notebook 7 (`source_hidden`) and shown
+as a titled form in Colab (`# @title` first line, `cellView: form`), so the answer is never in plain sight.
+While the repository URL is the placeholder, the setup cell stops on Colab with one line saying how to fix it.
+Every cell's slide type follows from its structure (tools/slides.py), so a lesson can be presented from the notebook.
 
 The repository URL and git ref live in one place, pyproject.toml ([project.urls] Repository and
 [tool.course] ref). Usage, from the repository root:
@@ -16,6 +21,10 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from slides import slide_metadata  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 NOTEBOOKS = ROOT / "notebooks"
@@ -23,6 +32,9 @@ HEADER_TAG = "course-header"
 URL_PATTERN = re.compile(r'^(Repository\s*=\s*")([^"]*)(")', re.M)
 REF_PATTERN = re.compile(r'^(ref\s*=\s*")([^"]*)(")', re.M)
 PLACEHOLDER_OWNER = "YOUR-GITHUB-USER"
+SOLUTION_TAG = "solution"
+COLAB_TITLE_PREFIX = "# @title"
+SOLUTION_TITLE = "# @title Solution (try the exercise first; double-click to show the code)"
 
 
 def read_repo_settings(pyproject: Path = PYPROJECT) -> tuple[str, str]:
@@ -56,8 +68,19 @@ def header_cells(notebook_name: str, repo: str, ref: str) -> list[dict]:
         "import sys\n",
         "\n",
         'if "google.colab" in sys.modules:\n',
-        f'    %pip install --quiet "course_utils @ git+{repo}@{ref}"',
     ]
+    if PLACEHOLDER_OWNER in repo:
+        # Installing from the placeholder URL would end in a pip traceback: say what is missing instead.
+        setup += [
+            "    raise SystemExit(\n",
+            '        "This copy of the course points at the placeholder repository "\n',
+            f'        "{repo}, so Colab cannot install course_utils. "\n',
+            '        "Fix: fork the course, run `python tools/notebook_header.py --repo "\n',
+            '        "https://github.com/YOU/FORK --ref main`, push, and open the notebooks from your fork."\n',
+            "    )",
+        ]
+    else:
+        setup.append(f'    %pip install --quiet "course_utils @ git+{repo}@{ref}"')
     return [
         {"cell_type": "markdown", "id": "course-header-badge", "metadata": {"tags": [HEADER_TAG]},
          "source": [badge]},
@@ -72,6 +95,27 @@ def apply_header(notebook: dict, notebook_name: str, repo: str, ref: str) -> dic
     if not cells or cells[0]["cell_type"] != "markdown" or not "".join(cells[0]["source"]).startswith("# "):
         raise SystemExit(f"{notebook_name}: the first cell must be a markdown title starting with '# '.")
     return {**notebook, "cells": [cells[0], *header_cells(notebook_name, repo, ref), *cells[1:]]}
+
+
+def hide_solutions(notebook: dict) -> dict:
+    """Return the notebook with every solution cell collapsed in JupyterLab, Notebook 7 and Colab alike."""
+    cells = []
+    for cell in notebook["cells"]:
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            lines = "".join(cell["source"]).splitlines(keepends=True)
+            if lines and lines[0].startswith(COLAB_TITLE_PREFIX):
+                lines = lines[1:]
+            # Colab shows only a form's title (cellView "form"); Jupyter hides the source (source_hidden).
+            metadata = {**cell["metadata"], "cellView": "form",
+                        "jupyter": {**cell["metadata"].get("jupyter", {}), "source_hidden": True}}
+            cell = {**cell, "metadata": metadata, "source": [SOLUTION_TITLE + "\n", *lines]}
+        cells.append(cell)
+    return {**notebook, "cells": cells}
+
+
+def course_structure(notebook: dict, notebook_name: str, repo: str, ref: str) -> dict:
+    """Return the notebook with everything this tool derives: header cells, hidden solutions, slide types."""
+    return slide_metadata(hide_solutions(apply_header(notebook, notebook_name, repo, ref)))
 
 
 def render(notebook: dict) -> str:
@@ -93,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
         text = path.read_text(encoding="utf-8")
-        updated = render(apply_header(json.loads(text), path.name, repo, ref))
+        updated = render(course_structure(json.loads(text), path.name, repo, ref))
         if updated != text:
             stale.append(path.name)
             if not args.check:
