@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from course_utils.data import InMemoryLoader
-from course_utils.models import VAE
+from course_utils.models import VAE, MLPAutoencoder
 from course_utils.training import evaluate, fit, get_device, predict, seed_everything, vae_loss
 
 
@@ -303,3 +303,22 @@ def test_vae_loss_names_each_bad_argument(change, error, message):
                  "logvar": torch.zeros(3, 2), "beta": 1.0, **change}
     with pytest.raises(error, match=message):
         vae_loss(arguments.pop("x"), arguments.pop("x_hat"), arguments.pop("mu"), arguments.pop("logvar"), **arguments)
+
+
+def test_two_seeded_cpu_runs_of_fit_give_identical_histories_and_weights():
+    from course_utils.corruption import gaussian_noise
+
+    x = torch.rand(96, 1, 28, 28, generator=torch.Generator().manual_seed(3))
+
+    def run() -> tuple[dict, dict]:
+        seed_everything(7)
+        model = MLPAutoencoder(latent_dim=4, hidden_dims=(16,))
+        noise = torch.Generator().manual_seed(11)
+        history = fit(model, InMemoryLoader(x[:64], batch_size=16, shuffle=True, seed=7), num_epochs=2,
+                      test_loader=InMemoryLoader(x[64:], batch_size=16), progress=False,
+                      input_transform=lambda batch: gaussian_noise(batch, 0.3, generator=noise))
+        return history, model.state_dict()
+
+    (history_a, weights_a), (history_b, weights_b) = run(), run()
+    assert history_a["train_loss"] == history_b["train_loss"] and history_a["test_loss"] == history_b["test_loss"]
+    assert all(torch.equal(weights_a[name], weights_b[name]) for name in weights_a)
