@@ -35,18 +35,9 @@ class MLPAutoencoder(_Autoencoder):
         hidden_dims = check_sequence(hidden_dims, "hidden_dims", item=check_int)
         self.latent_dim = latent_dim
         widths = [int(np.prod(IMAGE_SHAPE)), *hidden_dims]
-        encoder_layers: list[nn.Module] = [nn.Flatten()]
-        for d_in, d_out in zip(widths[:-1], widths[1:]):
-            encoder_layers += [nn.Linear(d_in, d_out), nn.ReLU()]
-        encoder_layers.append(nn.Linear(widths[-1], latent_dim))  # linear code: no ReLU to kill dimensions
-        decoder_widths = [latent_dim, *reversed(hidden_dims)]
-        decoder_layers: list[nn.Module] = []
-        for d_in, d_out in zip(decoder_widths[:-1], decoder_widths[1:]):
-            decoder_layers += [nn.Linear(d_in, d_out), nn.ReLU()]
-        # Sigmoid: pixels live in [0, 1]; Unflatten: give back images, not vectors.
-        decoder_layers += [nn.Linear(decoder_widths[-1], widths[0]), nn.Sigmoid(), nn.Unflatten(1, IMAGE_SHAPE)]
-        self.encoder = nn.Sequential(*encoder_layers)
-        self.decoder = nn.Sequential(*decoder_layers)
+        # Linear code: no ReLU to kill dimensions.
+        self.encoder = nn.Sequential(nn.Flatten(), *_relu_layers(widths), nn.Linear(widths[-1], latent_dim))
+        self.decoder = _decoder(latent_dim, hidden_dims)
 
 
 class ConvAutoencoder(_Autoencoder):
@@ -77,6 +68,22 @@ class ConvAutoencoder(_Autoencoder):
             *_upsample(c1, 1, upsampling),  # (N, 1, 28, 28)
             nn.Sigmoid(),
         )
+
+
+def _relu_layers(widths: Sequence[int]) -> list[nn.Module]:
+    """Return Linear + ReLU pairs that map widths[0] units to widths[1], then to widths[2], and so on."""
+    layers: list[nn.Module] = []
+    for d_in, d_out in zip(widths[:-1], widths[1:]):
+        layers += [nn.Linear(d_in, d_out), nn.ReLU()]
+    return layers
+
+
+def _decoder(latent_dim: int, hidden_dims: Sequence[int]) -> nn.Sequential:
+    """Return the MLP decoder latent_dim -> reversed hidden_dims -> 784 pixels, sigmoid, as (N, 1, 28, 28) images."""
+    widths = [latent_dim, *reversed(hidden_dims)]
+    # Sigmoid: pixels live in [0, 1]; Unflatten: give back images, not vectors.
+    return nn.Sequential(*_relu_layers(widths), nn.Linear(widths[-1], int(np.prod(IMAGE_SHAPE))), nn.Sigmoid(),
+                         nn.Unflatten(1, IMAGE_SHAPE))
 
 
 def _upsample(in_channels: int, out_channels: int, mode: str) -> list[nn.Module]:
@@ -175,18 +182,10 @@ class VAE(nn.Module):
         hidden_dims = check_sequence(hidden_dims, "hidden_dims", min_length=1, item=check_int)
         self.latent_dim = latent_dim
         widths = [int(np.prod(IMAGE_SHAPE)), *hidden_dims]
-        encoder_layers: list[nn.Module] = [nn.Flatten()]
-        for d_in, d_out in zip(widths[:-1], widths[1:]):
-            encoder_layers += [nn.Linear(d_in, d_out), nn.ReLU()]
-        self.encoder = nn.Sequential(*encoder_layers)  # images -> features, shared by the two heads
+        self.encoder = nn.Sequential(nn.Flatten(), *_relu_layers(widths))  # images -> features, shared by the heads
         self.to_mu = nn.Linear(widths[-1], latent_dim)
         self.to_logvar = nn.Linear(widths[-1], latent_dim)  # log-variance: any real number is a valid output
-        decoder_widths = [latent_dim, *reversed(hidden_dims)]
-        decoder_layers: list[nn.Module] = []
-        for d_in, d_out in zip(decoder_widths[:-1], decoder_widths[1:]):
-            decoder_layers += [nn.Linear(d_in, d_out), nn.ReLU()]
-        decoder_layers += [nn.Linear(decoder_widths[-1], widths[0]), nn.Sigmoid(), nn.Unflatten(1, IMAGE_SHAPE)]
-        self.decoder = nn.Sequential(*decoder_layers)
+        self.decoder = _decoder(latent_dim, hidden_dims)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Return (mu, logvar) of q(z|x) for images x (N, 1, 28, 28), each of shape (N, latent_dim)."""

@@ -76,35 +76,3 @@ def test_check_kl_sparsity_penalty(capsys):
         check_kl_sparsity_penalty(lambda z, rho: kl_sparsity_right(torch.full_like(z, rho), z.mean(dim=0).clamp(0, 1)))
     with pytest.raises(ExerciseError, match="one number"):
         check_kl_sparsity_penalty(lambda z, rho: z.mean(dim=0))
-
-
-def test_unsolved_stubs_are_skipped(capsys):
-    def stub(*args):
-        raise NotImplementedError()
-
-    check_kl_diagonal_gaussians(stub)
-    check_reparameterised_sample(stub)
-    check_kl_sparsity_penalty(stub)
-    assert capsys.readouterr().out.count("Skipped: ") == 3
-
-
-CHECKS_AND_NAN_ANSWERS = [
-    (check_kl_diagonal_gaussians, lambda mu1, logvar1, mu2, logvar2: torch.full((len(mu1),), float("nan"))),
-    (check_reparameterised_sample, lambda mu, logvar, eps: torch.full_like(mu, float("nan"))),
-    (check_kl_sparsity_penalty, lambda z, rho: torch.tensor(float("nan"))),
-]
-
-
-@pytest.mark.parametrize(("check", "nan_answer"), CHECKS_AND_NAN_ANSWERS)
-def test_none_a_crash_and_nan_are_explained(check, nan_answer):
-    with pytest.raises(ExerciseError, match=r"returned None: did you forget `return`\?"):
-        check(lambda *args: None)
-
-    def crash(*args):
-        raise KeyError("oops")
-
-    with pytest.raises(ExerciseError, match="raised KeyError: 'oops'") as info:
-        check(crash)
-    assert isinstance(info.value.__cause__, KeyError)
-    with pytest.raises(ExerciseError, match="NaN"):
-        check(nan_answer)
