@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test lint unit notebooks student headers margins runtime slides site clean
+.PHONY: lab test lint unit notebooks student headers margins runtime benchmark matrix slides site clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else "The course needs Python 3.10-3.13; found " + sys.version.split()[0] + ". Run: make test PYTHON=python3.12 (or another 3.10-3.13)")'
@@ -49,6 +49,17 @@ margins: $(STAMP)
 # the README's tables. Full MNIST: make runtime RUNTIME_ARGS="--data-dir path/to/mnist --readme"
 runtime: $(STAMP)
 	$(BIN)/python tools/course_runtime.py $(RUNTIME_ARGS)
+
+# Training speed of the classic MLP autoencoder: the naive torchvision pipeline against the course's, this machine's
+# matmul limit, time to a fixed test MSE and peak memory, in one process (full MNIST if found, else the sample
+# tiled to 60,000). Options: make benchmark BENCH_ARGS="--data-dir path/to/mnist --repeats 5 --device cuda --compile"
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/training_speed.py $(BENCH_ARGS)
+
+# make test under Python 3.10, 3.11, 3.12 and 3.13, each in a fresh clone of the current commit (pyenv or
+# python3.X on the PATH); about half an hour on a 2-core CPU. One version: make matrix VERSIONS=3.12
+matrix:
+	bash tools/python_matrix.sh $(VERSIONS)
 
 # Offline reveal.js decks in build/slides/ and the course website in build/site/. The first run installs reveal.js
 # and MathJax from package-lock.json with `npm ci` (needs Node.js/npm and the npm registry once); after that both

@@ -52,23 +52,25 @@ def write_idx(path: Path, array: np.ndarray) -> None:
     path.write_bytes(header + array.astype(np.uint8).tobytes())
 
 
-def training_images(root: Path | None, scratch: Path) -> tuple[torch.Tensor, torch.Tensor, Path, str]:
+def training_images(root: Path | None, scratch: Path, size: int = FULL_SIZE,
+                    ) -> tuple[torch.Tensor, torch.Tensor, Path, str]:
     """Return (train images, test images, a torchvision MNIST root, a description), tiling the sample if needed."""
     x_train, y_train = load_mnist("train", root=root)
     x_test, y_test = load_mnist("test", root=root)
     source = root if root is not None else data_dir()
-    if len(x_train) >= FULL_SIZE and (source / "MNIST" / "raw").is_dir():
+    full = len(x_train) >= FULL_SIZE
+    if full and size == FULL_SIZE and (source / "MNIST" / "raw").is_dir():
         return x_train, x_test, source, f"full MNIST ({len(x_train):,} training images)"
-    repeats = -(-FULL_SIZE // len(x_train))
-    x_train = x_train.repeat(repeats, 1, 1, 1)[:FULL_SIZE]  # (60000, 1, 28, 28)
-    y_train = y_train.repeat(repeats)[:FULL_SIZE]
+    repeats = -(-size // len(x_train))
+    x_train = x_train.repeat(repeats, 1, 1, 1)[:size]  # (size, 1, 28, 28)
+    y_train = y_train.repeat(repeats)[:size]
     raw = scratch / "MNIST" / "raw"
     raw.mkdir(parents=True)
     write_idx(raw / "train-images-idx3-ubyte", (x_train[:, 0] * 255).round().numpy())
     write_idx(raw / "train-labels-idx1-ubyte", y_train.numpy())
     write_idx(raw / "t10k-images-idx3-ubyte", (x_test[:, 0] * 255).round().numpy())  # torchvision wants all four
     write_idx(raw / "t10k-labels-idx1-ubyte", y_test.numpy())
-    return x_train, x_test, scratch, f"the offline sample tiled to {FULL_SIZE:,} images"
+    return x_train, x_test, scratch, f"{'full MNIST' if full else 'the offline sample'} cut or tiled to {size:,} images"
 
 
 def reset_peak_memory() -> None:
@@ -106,12 +108,12 @@ def flops_per_image(model: nn.Module) -> int:
     return 6 * sum(layer.weight.numel() for layer in model.modules() if isinstance(layer, nn.Linear))
 
 
-def matmul_limit(model: nn.Module, batch_size: int, device: torch.device, repeats: int) -> float:
-    """Return the FLOP/s of the training step's matrix products alone at batch_size (median of repeats)."""
+def matmul_limit(model: nn.Module, batch_size: int, device: torch.device, *, repeats: int, images: int) -> float:
+    """Return the FLOP/s of the training step's matrix products alone at batch_size, over an epoch of images."""
     shapes = [layer.weight.shape for layer in model.modules() if isinstance(layer, nn.Linear)]
     tensors = [(torch.randn(batch_size, d_in, device=device), torch.randn(d_out, d_in, device=device),
                 torch.randn(batch_size, d_out, device=device)) for d_out, d_in in shapes]
-    steps = max(1, FULL_SIZE // batch_size)
+    steps = max(1, images // batch_size)
 
     def run() -> float:
         synchronize(device)
@@ -174,7 +176,7 @@ def epoch_table(x_train: torch.Tensor, mnist_root: Path, batch_sizes: list[int],
     for name, batch_size, _ in configs:
         seconds = statistics.median(times[name])
         achieved = len(x_train) * flops_per_image(models[name][2]) / seconds
-        limit = matmul_limit(models[name][2], batch_size, device, repeats)
+        limit = matmul_limit(models[name][2], batch_size, device, repeats=repeats, images=len(x_train))
         rows.append({"pipeline": name, "batch": batch_size, "seconds": seconds, "achieved": achieved,
                      "limit": limit, "peak_mib": peaks[name]})
     naive = rows[0]["seconds"]
@@ -208,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its tables; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=None, help="folder with MNIST in DIR/MNIST/raw/")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[64, 128, 256, 1024],
-                        help="the course's batch sizes to time (default: 64 128 256 1024)")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 64, 128, 256, 1024],
+                        help="batch sizes to time (default: 32 64 128 256 1024: the notebooks' and larger)")
     parser.add_argument("--repeats", type=int, default=3, help="timed epochs per configuration (default 3)")
     parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best available)")
     parser.add_argument("--compile", action="store_true", help="also wrap each model in torch.compile")
@@ -217,12 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course-batch-size", type=int, default=256)
     parser.add_argument("--course-lr", type=float, default=3e-3)
     parser.add_argument("--max-epochs", type=int, default=20)
+    parser.add_argument("--train-images", type=int, default=FULL_SIZE,
+                        help="training images per epoch (default 60,000; fewer for a quick check)")
     args = parser.parse_args(argv)
-    if args.repeats < 1 or min(args.batch_sizes) < 1:
-        parser.error("--repeats and --batch-sizes must be at least 1")
+    if min(args.repeats, *args.batch_sizes, args.train_images, args.max_epochs) < 1:
+        parser.error("--repeats, --batch-sizes, --train-images and --max-epochs must be at least 1")
     device = get_device(args.device)
     with tempfile.TemporaryDirectory() as scratch:
-        x_train, x_test, mnist_root, data = training_images(args.data_dir, Path(scratch))
+        x_train, x_test, mnist_root, data = training_images(args.data_dir, Path(scratch), args.train_images)
         threads = torch.get_num_threads()
         print(f"\nData: {data}; device: {device}; {threads} CPU thread(s); torch {torch.__version__}"
               f"{'; torch.compile' if args.compile else ''}\n")

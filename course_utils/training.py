@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import pickle
 import random
 import time
+import zipfile
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -20,6 +24,7 @@ from course_utils._validation import (
     check_int,
     check_loader,
     check_number,
+    check_path,
     check_seed,
     check_tensor,
     describe,
@@ -28,6 +33,13 @@ from course_utils._validation import (
 Batch = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 History = dict[str, list[float]]
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+CHECKPOINT_FORMAT = "course_utils.fit checkpoint 1"
+CHECKPOINT_KEYS = {"format", "epoch", "num_epochs", "model", "optimizer", "optimizer_class", "history", "cpu_rng_state"}
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint file that fit cannot resume from: corrupt, not saved by fit, or saved for another model."""
 
 
 def get_device(preferred: str | torch.device | None = None) -> torch.device:
@@ -46,13 +58,24 @@ def get_device(preferred: str | torch.device | None = None) -> torch.device:
     return device
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and torch so that CPU runs repeat bit for bit; returns None."""
+def seed_everything(seed: int, *, deterministic: bool = True) -> None:
+    """Seed Python, NumPy and torch, and choose deterministic kernels where PyTorch has them; returns None."""
     seed = check_seed(seed)
+    deterministic = check_bool(deterministic, "deterministic")
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
     torch.backends.cudnn.benchmark = False  # autotuning picks kernels by timing, which varies run to run
+    if deterministic:
+        # cuBLAS reads this when it starts; without it, matrix products on CUDA may differ run to run.
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.backends.cudnn.deterministic = deterministic
+    # PyTorch's switch for deterministic kernels matters on GPUs; its first use costs over a second (it loads
+    # the compiler's settings), so without CUDA it is only ever switched back, never on: the CPU runs of the
+    # course repeat bit for bit without it (tests/test_training.py).
+    if torch.cuda.is_available() or torch.are_deterministic_algorithms_enabled():
+        # warn_only: an operation with no deterministic kernel warns instead of stopping the lesson.
+        torch.use_deterministic_algorithms(deterministic, warn_only=True)
 
 
 def _split_batch(batch: Batch, device: torch.device, loader_name: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -128,6 +151,122 @@ def evaluate(
     return total / count
 
 
+def _training_state(
+    epoch: int, num_epochs: int, model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterable[Batch],
+    history: History,
+) -> dict:
+    """Return everything fit needs to go on after epoch, as tensors and plain values (what weights_only loads)."""
+    state = {
+        "format": CHECKPOINT_FORMAT, "epoch": epoch, "num_epochs": num_epochs,
+        "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+        "optimizer_class": type(optimizer).__name__, "history": history,
+        "cpu_rng_state": torch.get_rng_state(),  # input_transform, dropout and torch's DataLoader draw from it
+    }
+    if torch.cuda.is_initialized():  # never initialised: nothing drew from the CUDA generators
+        state["cuda_rng_states"] = torch.cuda.get_rng_state_all()
+    generator = getattr(train_loader, "generator", None)
+    if isinstance(generator, torch.Generator):  # InMemoryLoader shuffles with its own generator
+        state["loader_rng_state"] = generator.get_state()
+    return state
+
+
+def _save_checkpoint(path: Path, state: dict) -> None:
+    """Write state to path atomically (a temporary file beside it, then a rename); returns None."""
+    # A fixed name, not a random one: a process killed mid-write leaves at most this file, and the next save reuses it.
+    part = path.with_name(path.name + ".part")
+    try:
+        with open(part, "wb") as file:
+            torch.save(state, file)
+            file.flush()
+            os.fsync(file.fileno())  # the bytes are on disk before the rename makes them the checkpoint
+        os.replace(part, path)  # atomic: path always holds a whole checkpoint, the old one or the new one
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
+        if not isinstance(err, Exception):  # KeyboardInterrupt: stop, as asked
+            raise
+        kept = f"the previous checkpoint in {path} is unchanged" if path.exists() else "no checkpoint was kept"
+        message = (f"Could not save the checkpoint {path}: {err}. No partial file was left and {kept}. "
+                   "Free some disk space (or fix the folder's permissions), or pass another checkpoint path.")
+        if isinstance(err, OSError):
+            raise OSError(err.errno, message) from err
+        raise RuntimeError(message) from err
+
+
+def _unreadable_checkpoint(path: Path, err: Exception, fix: str) -> CheckpointError:
+    """Return the error for a checkpoint file that torch.load refused: corrupt, or holding unsafe objects."""
+    if isinstance(err, pickle.UnpicklingError) and zipfile.is_zipfile(path):  # whole, but holds other objects
+        return CheckpointError(f"{path} is not a checkpoint saved by fit: it holds Python objects other than "
+                               f"tensors and plain values, which are not loaded because that can run code. {fix}")
+    if isinstance(err, pickle.UnpicklingError):  # not a file from torch.save at all
+        return CheckpointError(f"{path} is corrupt: it was not written by torch.save, or it was cut short. {fix}")
+    reason = str(err).split("\n")[0].split(". ")[0][:100] or "the file ends early"  # e.g. a truncated archive
+    return CheckpointError(f"{path} is corrupt ({type(err).__name__}: {reason}). {fix}")
+
+
+def _load_checkpoint(path: Path) -> dict:
+    """Return the checkpoint that fit saved in path, after checking that it is one."""
+    fix = "Delete it to start training afresh, or pass another checkpoint path."
+    with open(path, "rb") as file:  # a file we cannot open (permissions, a folder) raises here, naming it
+        try:
+            # weights_only: only tensors and plain values are loaded, as unpickling anything else can run code.
+            # On the CPU: random-generator states must be CPU tensors; load_state_dict moves the rest to the model.
+            checkpoint = torch.load(file, map_location="cpu", weights_only=True)
+        except Exception as err:
+            raise _unreadable_checkpoint(path, err, fix) from err
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:
+        keys = ", ".join(repr(key) for key in list(checkpoint)[:3]) if isinstance(checkpoint, dict) else ""
+        held = f"a dict with keys {keys}..." if keys else describe(checkpoint)
+        raise CheckpointError(f"{path} is not a checkpoint saved by fit: it holds {held} (a model's state_dict "
+                              "saved with torch.save, perhaps). fit will not overwrite it: pass another checkpoint "
+                              "path, or delete it if you no longer need it.")
+    missing = CHECKPOINT_KEYS - set(checkpoint)
+    if missing:
+        raise CheckpointError(f"{path} is corrupt: it lacks {', '.join(sorted(missing))}. {fix}")
+    return checkpoint
+
+
+def _resume(
+    path: Path, model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterable[Batch], history: History,
+    num_epochs: int,
+) -> int:
+    """Return the number of epochs done, after restoring model, optimizer, history and random generators from path."""
+    checkpoint = _load_checkpoint(path)
+    fix = "Pass another checkpoint path, or delete it to start afresh."
+    # Compare before loading anything, so that a refused checkpoint leaves the model and optimizer as they were.
+    saved = {name: tuple(getattr(value, "shape", ())) for name, value in checkpoint["model"].items()}
+    expected = {name: tuple(getattr(value, "shape", ())) for name, value in model.state_dict().items()}
+    if saved != expected:
+        differ = sorted(set(saved) ^ set(expected)) or [name for name in expected if saved[name] != expected[name]]
+        raise CheckpointError(f"{path} belongs to a different model: its weights differ in {', '.join(differ[:3])}. "
+                              f"{fix}")
+    if checkpoint["optimizer_class"] != type(optimizer).__name__:
+        raise CheckpointError(f"{path} was saved with the optimizer {checkpoint['optimizer_class']}, but fit now "
+                              f"uses {type(optimizer).__name__}: use the same one to resume. {fix}")
+    if set(checkpoint["history"]) != set(history):
+        with_test = "with" if "test_loss" in checkpoint["history"] else "without"
+        raise CheckpointError(f"{path} was saved {with_test} a test_loader: call fit the same way to resume. {fix}")
+    done = checkpoint["epoch"]
+    if num_epochs < done:
+        raise ValueError(f"num_epochs is {num_epochs}, but the checkpoint {path} already holds {done} epochs: pass "
+                         f"num_epochs >= {done}, or another checkpoint path.")
+    try:
+        optimizer.load_state_dict(checkpoint["optimizer"])  # checks its parameter groups before changing anything
+    except (ValueError, KeyError) as err:
+        raise CheckpointError(f"{path} belongs to a different model or optimizer ({err}). {fix}") from err
+    model.load_state_dict(checkpoint["model"])
+    for name in history:
+        history[name].extend(checkpoint["history"][name])
+    # The generators as they were after epoch `done`: the next epoch draws the same shuffle and noise as unbroken.
+    torch.set_rng_state(checkpoint["cpu_rng_state"])
+    if "cuda_rng_states" in checkpoint and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(checkpoint["cuda_rng_states"])
+    generator = getattr(train_loader, "generator", None)
+    if "loader_rng_state" in checkpoint and isinstance(generator, torch.Generator):
+        generator.set_state(checkpoint["loader_rng_state"])
+    return done
+
+
 def fit(
     model: nn.Module,
     train_loader: Iterable[Batch],
@@ -139,6 +278,7 @@ def fit(
     test_loader: Iterable[Batch] | None = None,
     input_transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
     progress: bool = True,
+    checkpoint: str | Path | None = None,
 ) -> History:
     """Train model to reconstruct its inputs and return the history: per-epoch train_loss, test_loss, seconds.
 
@@ -148,6 +288,12 @@ def fit(
     loss_fn is called target first, loss_fn(x, x_hat), like every loss and metric in the course (a
     learner's bce(x, x_hat) works unchanged); a PyTorch loss object (any nn.Module, e.g. nn.BCELoss())
     is called in PyTorch's (input, target) order, loss_fn(x_hat, x).
+
+    With checkpoint (a file path), fit saves its state there after every epoch: the weights, the optimizer,
+    the history, and torch's and the train loader's random generators. If that file exists when fit starts,
+    fit resumes from it (the same call again after a crash carries on) and ends with the same weights and
+    history as an unbroken run. The file is replaced atomically, so it always holds a whole checkpoint, and
+    it is loaded with weights_only=True, so loading it never runs code.
     """
     loss_fn = _check_training_arguments(model, loss_fn, input_transform)
     check_loader(train_loader, "train_loader")
@@ -156,6 +302,8 @@ def fit(
     num_epochs = check_int(num_epochs, "num_epochs")
     lr = check_number(lr, "lr", minimum=0.0, strict_minimum=True)
     progress = check_bool(progress, "progress")
+    if checkpoint is not None:
+        checkpoint = check_path(checkpoint, "checkpoint")
     if optimizer is None:
         if not any(p.requires_grad for p in model.parameters()):
             raise ValueError(f"model must have trainable parameters to fit, got {type(model).__name__} with none.")
@@ -165,9 +313,20 @@ def fit(
     history: History = {"train_loss": [], "seconds": []}
     if test_loader is not None:
         history["test_loss"] = []
-    bar = tqdm(total=num_epochs * len(train_loader), disable=not progress, desc="training")
+    done = 0
+    if checkpoint is not None:
+        if checkpoint.exists():
+            done = _resume(checkpoint, model, optimizer, train_loader, history, num_epochs)
+            if done == num_epochs:
+                print(f"Training is already done: {checkpoint} holds all {num_epochs} epochs.")
+                model.eval()
+                return history
+            print(f"Resuming from {checkpoint}: epoch {done} of {num_epochs} done.")
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)  # fail now, not after the first epoch
+    bar = tqdm(total=num_epochs * len(train_loader), initial=done * len(train_loader), disable=not progress,
+               desc="training")
     try:
-        for epoch in range(1, num_epochs + 1):
+        for epoch in range(done + 1, num_epochs + 1):
             model.train()
             start, total, count = time.perf_counter(), 0.0, 0
             for batch in train_loader:
@@ -183,8 +342,8 @@ def fit(
                 optimizer.step()
                 total += loss.item() * len(inputs)
                 count += len(inputs)
-                bar.update()
-                bar.set_postfix(epoch=f"{epoch}/{num_epochs}", loss=f"{total / count:.4f}")
+                bar.update()  # redraws at most ~10 times a second; a redraw per batch would flood Jupyter
+                bar.set_postfix(epoch=f"{epoch}/{num_epochs}", loss=f"{total / count:.4f}", refresh=False)
             train_loss = total / count
             if not math.isfinite(train_loss):
                 raise RuntimeError(f"The training loss became {train_loss} in epoch {epoch}: lower lr and try again.")
@@ -194,6 +353,9 @@ def fit(
                 history["test_loss"].append(
                     evaluate(model, test_loader, loss_fn=loss_fn, input_transform=input_transform)
                 )
+            if checkpoint is not None:
+                _save_checkpoint(checkpoint, _training_state(epoch, num_epochs, model, optimizer, train_loader,
+                                                             history))
     finally:
         bar.close()
     model.eval()

@@ -144,3 +144,17 @@ def test_course_runtime_table_and_readme_block(tmp_path):
     assert readme.read_text(encoding="utf-8") == f"intro\n<!-- runtime:offline -->\n{table}\n<!-- /runtime -->\nend\n"
     with pytest.raises(SystemExit, match="runtime:full"):
         course_runtime.write_into_readme(table, "full", readme)
+
+
+def test_training_speed_benchmark_prints_its_tables_offline(capsys, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import training_speed
+
+    status = training_speed.main(["--train-images", "1024", "--repeats", "1", "--batch-sizes", "256",
+                                  "--max-epochs", "1", "--target-mse", "1.0", "--device", "cpu"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "| naive: torchvision MNIST + ToTensor + DataLoader | 64 |" in out
+    assert "| course: InMemoryLoader + fit, batch 256 | 256 |" in out and "of the step's matmul limit" in out
+    assert "| classic: batch 64, Adam 1e-3 |" in out and "cut or tiled to 1,024 images" in out

@@ -1,13 +1,28 @@
-"""Tests for course_utils.training: device choice, seeding, fit, evaluate, predict."""
+"""Tests for course_utils.training: device choice, seeding, fit (checkpoints too), evaluate, predict."""
+
+import errno
+import json
+import os
+import random
+import re
+import runpy
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
+from course_utils import training
 from course_utils.data import InMemoryLoader
 from course_utils.models import VAE, MLPAutoencoder
-from course_utils.training import evaluate, fit, get_device, predict, seed_everything, vae_loss
+from course_utils.training import CheckpointError, evaluate, fit, get_device, predict, seed_everything, vae_loss
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def tiny_autoencoder() -> nn.Module:
@@ -213,6 +228,8 @@ def test_fit_and_evaluate_docstrings_state_the_order():
         ({"input_transform": 3}, TypeError, "input_transform must be a function"),
         ({"progress": "no"}, TypeError, "progress must be True or False, got 'no'"),
         ({"model": nn.Flatten()}, ValueError, "model must have trainable parameters"),
+        ({"checkpoint": 3}, TypeError, r"checkpoint must be a path \(a str or pathlib.Path\), got 3"),
+        ({"checkpoint": " "}, ValueError, "checkpoint must be a path, got an empty string"),
     ],
 )
 def test_fit_names_each_bad_argument(change, error, message):
@@ -322,3 +339,285 @@ def test_two_seeded_cpu_runs_of_fit_give_identical_histories_and_weights():
     (history_a, weights_a), (history_b, weights_b) = run(), run()
     assert history_a["train_loss"] == history_b["train_loss"] and history_a["test_loss"] == history_b["test_loss"]
     assert all(torch.equal(weights_a[name], weights_b[name]) for name in weights_a)
+
+
+# --- seed_everything's determinism settings -----------------------------------------------------------
+
+@pytest.fixture
+def restore_determinism(monkeypatch):
+    """Put torch's determinism settings and CUBLAS_WORKSPACE_CONFIG back as they were after the test."""
+    monkeypatch.delenv("CUBLAS_WORKSPACE_CONFIG", raising=False)  # monkeypatch restores the original afterwards
+    saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
+             torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
+    yield
+    torch.use_deterministic_algorithms(saved[0], warn_only=saved[1])
+    torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = saved[2], saved[3]
+
+
+def test_seed_everything_sets_what_pytorch_recommends_for_repeatable_cuda_runs(restore_determinism, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # the settings PyTorch recommends for CUDA
+    torch.backends.cudnn.benchmark = True
+    seed_everything(0)
+    assert torch.are_deterministic_algorithms_enabled() and torch.is_deterministic_algorithms_warn_only_enabled()
+    assert torch.backends.cudnn.deterministic and not torch.backends.cudnn.benchmark
+    assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":4096:8"
+    os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":16:8"
+    seed_everything(0)
+    assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":16:8"  # a learner's own choice is kept
+    seed_everything(0, deterministic=False)
+    assert not torch.are_deterministic_algorithms_enabled() and not torch.backends.cudnn.deterministic
+    assert not torch.backends.cudnn.benchmark
+    with pytest.raises(TypeError, match="deterministic must be True or False, got 1"):
+        seed_everything(0, deterministic=1)
+
+
+def test_without_cuda_seed_everything_leaves_the_slow_deterministic_switch_off(restore_determinism, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    torch.use_deterministic_algorithms(False)
+    seed_everything(0)
+    assert not torch.are_deterministic_algorithms_enabled() and torch.backends.cudnn.deterministic
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    seed_everything(0, deterministic=False)  # switched back off where someone had switched it on
+    assert not torch.are_deterministic_algorithms_enabled()
+
+
+def test_seeded_cpu_runs_repeat_with_deterministic_algorithms_on_and_off(restore_determinism):
+    for deterministic in (True, False):
+        runs = []
+        for _ in range(2):
+            seed_everything(5, deterministic=deterministic)
+            model = MLPAutoencoder(latent_dim=3, hidden_dims=(8,))
+            x = torch.rand(32, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+            history = fit(model, InMemoryLoader(x, batch_size=8, shuffle=True), num_epochs=2, progress=False)
+            runs.append((history["train_loss"], model.state_dict()))
+        assert runs[0][0] == runs[1][0]
+        assert all(torch.equal(runs[0][1][name], runs[1][1][name]) for name in runs[0][1])
+
+
+# --- checkpoints: save every epoch, resume with the same result ----------------------------------------
+
+def noisy(batch: torch.Tensor) -> torch.Tensor:
+    """Return batch plus Gaussian noise from torch's global generator (what a resumed run must restore)."""
+    return batch + 0.1 * torch.randn_like(batch)
+
+
+def checkpointed_run(num_epochs: int, checkpoint: Path | None, **kwargs) -> tuple[dict, dict]:
+    """Return the history and weights of a seeded, shuffled, noisy run of fit, with a checkpoint if given."""
+    seed_everything(0)
+    model = tiny_autoencoder()
+    x = tiny_data(48)
+    history = fit(model, InMemoryLoader(x, batch_size=8, shuffle=True, seed=3), num_epochs=num_epochs, lr=1e-2,
+                  test_loader=InMemoryLoader(x[:16], batch_size=8), input_transform=noisy, progress=False,
+                  checkpoint=checkpoint, **kwargs)
+    return history, model.state_dict()
+
+
+def assert_same_run(first: tuple[dict, dict], second: tuple[dict, dict]) -> None:
+    """Assert two runs have equal histories (wall-clock seconds aside) and bit-identical weights."""
+    (history_a, weights_a), (history_b, weights_b) = first, second
+    assert set(history_a) == set(history_b)
+    assert all(history_a[name] == history_b[name] for name in history_a if name != "seconds")
+    assert len(history_a["seconds"]) == len(history_b["seconds"])
+    assert weights_a.keys() == weights_b.keys()
+    assert all(torch.equal(weights_a[name], weights_b[name]) for name in weights_a)
+
+
+def test_fit_resumed_from_a_checkpoint_ends_like_an_unbroken_run(tmp_path, capsys):
+    path = tmp_path / "runs" / "tiny.pt"  # the folder is created
+    unbroken = checkpointed_run(5, None)
+    first_part = checkpointed_run(3, path)
+    assert path.exists() and not list(path.parent.glob("*.part"))
+    checkpoint = torch.load(path, weights_only=True)
+    assert checkpoint["epoch"] == 3 and checkpoint["format"] == "course_utils.fit checkpoint 1"
+    assert checkpoint["history"]["train_loss"] == first_part[0]["train_loss"]
+    capsys.readouterr()
+    resumed = checkpointed_run(5, path)  # a fresh model, optimizer and loader: all state comes from the file
+    assert capsys.readouterr().out == f"Resuming from {path}: epoch 3 of 5 done.\n"
+    assert_same_run(resumed, unbroken)
+    again = checkpointed_run(5, path)  # all 5 epochs are in the file: nothing to train
+    assert capsys.readouterr().out == f"Training is already done: {path} holds all 5 epochs.\n"
+    assert_same_run(again, unbroken)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=f"num_epochs is 4, but the checkpoint .*{path.name} already holds 5 epochs"):
+        checkpointed_run(4, path)
+    assert path.read_bytes() == before
+
+
+def test_fit_resumes_with_a_given_optimizer_and_refuses_a_different_one(tmp_path):
+    path = tmp_path / "sgd.pt"
+
+    def run(num_epochs: int, optimizer_class: type) -> tuple[dict, dict]:
+        seed_everything(1)
+        model = tiny_autoencoder()
+        optimizer = optimizer_class(model.parameters(), lr=0.1, momentum=0.9)
+        history = fit(model, InMemoryLoader(tiny_data(16), batch_size=4, shuffle=True), num_epochs=num_epochs,
+                      optimizer=optimizer, progress=False, checkpoint=path)
+        return history, model.state_dict()
+
+    run(2, torch.optim.SGD)
+    resumed = run(4, torch.optim.SGD)
+    path.unlink()
+    assert_same_run(resumed, run(4, torch.optim.SGD))
+    with pytest.raises(CheckpointError, match="sgd.pt was saved with the optimizer SGD, but fit now uses RMSprop"):
+        run(5, torch.optim.RMSprop)
+
+
+class Opaque:
+    """A Python object that weights_only loading refuses (unpickling arbitrary classes can run code)."""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (lambda good: random.Random(0).randbytes(500),  # fixed bytes: other random bytes fail in other ways
+         "tiny.pt is corrupt: it was not written by torch.save, or it was cut short"),
+        (lambda good: good[: len(good) // 2], r"tiny.pt is corrupt \("),  # the reason depends on torch's version
+        (lambda good: b"", r"tiny.pt is corrupt \(EOFError"),
+        ("state_dict", r"tiny.pt is not a checkpoint saved by fit: it holds a dict with keys '0.weight'.*"
+                       "fit will not overwrite it"),
+        ("opaque", "tiny.pt is not a checkpoint saved by fit: it holds Python objects other than tensors"),
+        ("other_model", r"tiny.pt belongs to a different model: its weights differ in 0.weight, 0.bias"),
+        ("no_test_loader", "tiny.pt was saved without a test_loader"),
+    ],
+)
+def test_a_corrupt_foreign_or_mismatched_checkpoint_is_refused_and_left_alone(tmp_path, content, message):
+    path = tmp_path / "tiny.pt"
+    if content == "state_dict":
+        torch.save(tiny_autoencoder().state_dict(), path)  # what notebook 05 saves: weights only
+    elif content == "opaque":
+        torch.save({"format": "course_utils.fit checkpoint 1", "model": Opaque()}, path)
+    elif content in ("other_model", "no_test_loader"):
+        seed_everything(0)
+        model = tiny_autoencoder()
+        if content == "other_model":  # the same layers, but a 3-number code
+            model = nn.Sequential(nn.Linear(4, 3), nn.Linear(3, 4), nn.Sigmoid())
+            model.encoder, model.decoder = model[0], model[1:]
+        fit(model, InMemoryLoader(tiny_data(8), batch_size=4), num_epochs=1, progress=False, checkpoint=path)
+    else:
+        checkpointed_run(1, path)
+        path.write_bytes(content(path.read_bytes()))
+    before = path.read_bytes()
+    model = tiny_autoencoder()
+    weights = {name: value.clone() for name, value in model.state_dict().items()}
+    with pytest.raises(CheckpointError, match=message) as caught:
+        fit(model, InMemoryLoader(tiny_data(48), batch_size=8), num_epochs=2, test_loader=InMemoryLoader(
+            tiny_data(16), batch_size=8), progress=False, checkpoint=path)
+    assert str(path) in str(caught.value)  # the whole path, so the learner knows which file to delete
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.part"))
+    assert all(torch.equal(weights[name], value) for name, value in model.state_dict().items())
+
+
+def test_a_failed_save_leaves_the_previous_checkpoint_and_no_partial_file(tmp_path, monkeypatch):
+    path = tmp_path / "tiny.pt"
+    real_save = torch.save
+    saves = []
+
+    def disk_fills_up_on_the_second_save(state, file):
+        saves.append(path.read_bytes() if path.exists() else None)
+        if len(saves) == 1:
+            return real_save(state, file)
+        file.write(b"PK\x03\x04 half a checkpoint")  # some bytes reach the disk before it is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(training.torch, "save", disk_fills_up_on_the_second_save)
+    with pytest.raises(OSError, match=f"Could not save the checkpoint {re.escape(str(path))}: .*No space left on "
+                                      "device.*No partial file was left and the previous checkpoint in .*tiny.pt "
+                                      "is unchanged") as caught:
+        checkpointed_run(3, path)
+    assert caught.value.errno == errno.ENOSPC
+    assert len(saves) == 2 and path.read_bytes() == saves[1]  # still epoch 1's checkpoint, byte for byte
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.pt"]
+    assert torch.load(path, weights_only=True)["epoch"] == 1
+
+    def interrupted(state, file):
+        file.write(b"PK")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training.torch, "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C while saving still stops training, and cleans up
+        checkpointed_run(3, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.pt"] and path.read_bytes() == saves[1]
+
+
+KILLABLE_SCRIPT = '''
+"""Train a tiny autoencoder with checkpoints; the test kills this process mid-run, then runs it again."""
+import json
+import sys
+import time
+
+import torch
+from torch import nn
+
+from course_utils.data import InMemoryLoader
+from course_utils.training import fit, seed_everything
+
+
+def run(checkpoint, pause=0.0):
+    """Return the model and history of 30 seeded epochs; pause (seconds per batch) makes the run slow to kill."""
+    seed_everything(0)
+    model = nn.Sequential(nn.Linear(16, 4), nn.ReLU(), nn.Linear(4, 16))
+    x = torch.rand(64, 16, generator=torch.Generator().manual_seed(1))
+
+    def noisy(batch):
+        time.sleep(pause)  # waiting, not computing: it changes no number
+        return batch + 0.1 * torch.randn_like(batch)  # torch's global generator
+
+    history = fit(model, InMemoryLoader(x, batch_size=16, shuffle=True, seed=2), num_epochs=30, lr=1e-2,
+                  input_transform=noisy, progress=False, checkpoint=checkpoint)
+    return model, history
+
+
+if __name__ == "__main__":
+    checkpoint, pause, weights_file, history_file = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    if "--wait" in sys.argv:
+        seed_everything(0)  # its first call imports more of torch (a second or two): do that before waiting
+        sys.stdin.readline()  # ready: start when the test says so
+    model, history = run(checkpoint, pause)
+    torch.save(model.state_dict(), weights_file)
+    with open(history_file, "w") as file:
+        json.dump(history, file)
+'''
+
+
+def test_a_killed_training_run_resumes_from_its_checkpoint_to_the_unbroken_result(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(KILLABLE_SCRIPT)
+    folder = tmp_path / "runs"
+    path, weights_file, history_file = folder / "run.pt", tmp_path / "weights.pt", tmp_path / "history.json"
+    # The same thread count here and in the children: the reference run below is computed in this process.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": str(torch.get_num_threads())}
+    command = [sys.executable, str(script), str(path)]
+    outputs = [str(weights_file), str(history_file)]
+    # 30 epochs of 4 batches at 0.03 s each: over 3.6 s of training, while the kill comes after epoch 2.
+    first = subprocess.Popen([*command, "0.03", *outputs], env=env, cwd=tmp_path, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The rerun starts now too, so that its imports (seconds) overlap the first run; it waits for a line on stdin.
+    rerun = subprocess.Popen([*command, "0", *outputs, "--wait"], env=env, cwd=tmp_path, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while first.poll() is None and time.monotonic() < deadline:
+            # fit replaces the file atomically, so whenever it exists it is a whole checkpoint
+            if path.exists() and torch.load(path, weights_only=True)["epoch"] >= 2:
+                os.kill(first.pid, signal.SIGKILL)  # a real kill: no Python code runs after it
+                break
+            time.sleep(0.02)
+        output = first.communicate(timeout=60)[0]
+        assert first.returncode == -signal.SIGKILL, f"the first run was not killed mid-way:\n{output}"
+        assert not weights_file.exists()
+        done = torch.load(path, weights_only=True)["epoch"]
+        assert 2 <= done < 30
+
+        output = rerun.communicate("go\n", timeout=120)[0]
+        assert rerun.returncode == 0, output
+        assert f"Resuming from {path}: epoch {done} of 30 done." in output
+        assert [p.name for p in folder.iterdir()] == ["run.pt"]  # no temporary file left behind
+    finally:
+        for process in (first, rerun):  # after a failure: stop them rather than leave them running
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    model, unbroken = runpy.run_path(str(script))["run"](None)  # the same code, never interrupted, no checkpoint
+    history = json.loads(history_file.read_text())
+    assert_same_run((history, torch.load(weights_file, weights_only=True)), (unbroken, model.state_dict()))
