@@ -32,7 +32,7 @@ from torch.utils.data import DataLoader
 from torchvision import datasets
 from torchvision.transforms import ToTensor
 
-from course_utils.data import InMemoryLoader, data_dir, load_mnist
+from course_utils.data import InMemoryLoader, load_mnist
 from course_utils.models import MLPAutoencoder
 from course_utils.training import evaluate, fit, get_device, seed_everything
 
@@ -54,22 +54,23 @@ def write_idx(path: Path, array: np.ndarray) -> None:
 
 def training_images(root: Path | None, scratch: Path, size: int = FULL_SIZE,
                     ) -> tuple[torch.Tensor, torch.Tensor, Path, str]:
-    """Return (train images, test images, a torchvision MNIST root, a description), tiling the sample if needed."""
+    """Return (train images, test images, a torchvision MNIST root in scratch, a description), tiling if needed."""
     x_train, y_train = load_mnist("train", root=root)
     x_test, y_test = load_mnist("test", root=root)
-    source = root if root is not None else data_dir()
     full = len(x_train) >= FULL_SIZE
-    if full and size == FULL_SIZE and (source / "MNIST" / "raw").is_dir():
-        return x_train, x_test, source, f"full MNIST ({len(x_train):,} training images)"
     repeats = -(-size // len(x_train))
     x_train = x_train.repeat(repeats, 1, 1, 1)[:size]  # (size, 1, 28, 28)
     y_train = y_train.repeat(repeats)[:size]
+    # torchvision's MNIST reads only unpacked files, which a copy of MNIST may not have (.gz only), and the
+    # sample has none at all: write the same images, unpacked, where it looks.
     raw = scratch / "MNIST" / "raw"
     raw.mkdir(parents=True)
     write_idx(raw / "train-images-idx3-ubyte", (x_train[:, 0] * 255).round().numpy())
     write_idx(raw / "train-labels-idx1-ubyte", y_train.numpy())
     write_idx(raw / "t10k-images-idx3-ubyte", (x_test[:, 0] * 255).round().numpy())  # torchvision wants all four
     write_idx(raw / "t10k-labels-idx1-ubyte", y_test.numpy())
+    if full and size == FULL_SIZE:
+        return x_train, x_test, scratch, f"full MNIST ({size:,} training images)"
     return x_train, x_test, scratch, f"{'full MNIST' if full else 'the offline sample'} cut or tiled to {size:,} images"
 
 
