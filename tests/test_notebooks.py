@@ -116,8 +116,8 @@ def test_package_exports_every_public_helper_but_the_checks():
     exercise_checks = public_names(sorted(package.glob("checks/*.py")))  # imported from course_utils.checks instead
     assert {name for name in exercise_checks if name.startswith("check_")} | {"ExerciseError"} <= set(checks.__all__)
     internal = public_names(sorted(package.glob("_*.py")))  # private modules (_validation): not part of the interface
-    assert public_names() - exercise_checks - internal - {"read_idx", "download_mnist", "data_dir", "MNISTFileError",
-                                                          "MNISTDownloadError", "CheckpointError"} <= set(course_utils.__all__)
+    not_exported = {"read_idx", "download_mnist", "data_dir", "MNISTFileError", "MNISTDownloadError", "CheckpointError"}
+    assert public_names() - exercise_checks - internal - not_exported <= set(course_utils.__all__)
 
 
 def test_later_notebooks_import_instead_of_redefining(notebook):
