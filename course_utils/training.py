@@ -35,7 +35,8 @@ History = dict[str, list[float]]
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 CHECKPOINT_FORMAT = "course_utils.fit checkpoint 1"
-CHECKPOINT_KEYS = {"format", "epoch", "num_epochs", "model", "optimizer", "optimizer_class", "history", "cpu_rng_state"}
+CHECKPOINT_KEYS = {"format", "epoch", "num_epochs", "model", "optimizer", "optimizer_class", "history", "cpu_rng_state",
+                   "settings"}
 
 
 class CheckpointError(RuntimeError):
@@ -70,12 +71,15 @@ def seed_everything(seed: int, *, deterministic: bool = True) -> None:
         # cuBLAS reads this when it starts; without it, matrix products on CUDA may differ run to run.
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.backends.cudnn.deterministic = deterministic
-    # PyTorch's switch for deterministic kernels matters on GPUs; its first use costs over a second (it loads
-    # the compiler's settings), so without CUDA it is only ever switched back, never on: the CPU runs of the
-    # course repeat bit for bit without it (tests/test_training.py).
-    if torch.cuda.is_available() or torch.are_deterministic_algorithms_enabled():
-        # warn_only: an operation with no deterministic kernel warns instead of stopping the lesson.
-        torch.use_deterministic_algorithms(deterministic, warn_only=True)
+    # PyTorch's switch for deterministic kernels matters on GPUs; its first use in a process costs over a second
+    # (it loads the compiler's settings), so without CUDA it is left as it is unless deterministic=False asks
+    # for it off: the course's CPU runs repeat bit for bit without it (tests/test_training.py).
+    enabled = torch.are_deterministic_algorithms_enabled()
+    if torch.cuda.is_available() or (enabled and not deterministic):
+        # warn_only: an operation with no deterministic kernel warns instead of stopping the lesson (a learner's
+        # own strict setting is kept).
+        warn_only = torch.is_deterministic_algorithms_warn_only_enabled() if enabled else True
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
 
 
 def _split_batch(batch: Batch, device: torch.device, loader_name: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -151,13 +155,22 @@ def evaluate(
     return total / count
 
 
+def _run_settings(
+    optimizer: torch.optim.Optimizer, train_loader: Iterable[Batch], *, loss_fn: LossFn, input_transform: object,
+) -> dict:
+    """Return the settings a resumed run must share with the saved one: batches per epoch, learning rates, loss."""
+    return {"batches_per_epoch": len(train_loader), "lr": [group["lr"] for group in optimizer.param_groups],
+            "loss_fn": getattr(loss_fn, "__name__", type(loss_fn).__name__),
+            "input_transform": input_transform is not None}
+
+
 def _training_state(
-    epoch: int, num_epochs: int, model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterable[Batch],
-    history: History,
+    epoch: int, model: nn.Module, *, num_epochs: int, optimizer: torch.optim.Optimizer,
+    train_loader: Iterable[Batch], history: History, settings: dict,
 ) -> dict:
     """Return everything fit needs to go on after epoch, as tensors and plain values (what weights_only loads)."""
     state = {
-        "format": CHECKPOINT_FORMAT, "epoch": epoch, "num_epochs": num_epochs,
+        "format": CHECKPOINT_FORMAT, "epoch": epoch, "num_epochs": num_epochs, "settings": settings,
         "model": model.state_dict(), "optimizer": optimizer.state_dict(),
         "optimizer_class": type(optimizer).__name__, "history": history,
         "cpu_rng_state": torch.get_rng_state(),  # input_transform, dropout and torch's DataLoader draw from it
@@ -227,8 +240,8 @@ def _load_checkpoint(path: Path) -> dict:
 
 
 def _resume(
-    path: Path, model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterable[Batch], history: History,
-    num_epochs: int,
+    path: Path, model: nn.Module, *, optimizer: torch.optim.Optimizer, train_loader: Iterable[Batch],
+    history: History, num_epochs: int, settings: dict,
 ) -> int:
     """Return the number of epochs done, after restoring model, optimizer, history and random generators from path."""
     checkpoint = _load_checkpoint(path)
@@ -246,6 +259,11 @@ def _resume(
     if set(checkpoint["history"]) != set(history):
         with_test = "with" if "test_loss" in checkpoint["history"] else "without"
         raise CheckpointError(f"{path} was saved {with_test} a test_loader: call fit the same way to resume. {fix}")
+    changed = [f"{name} {checkpoint['settings'].get(name)!r} -> {value!r}" for name, value in settings.items()
+               if checkpoint["settings"].get(name) != value]
+    if changed:  # new data, batch size, learning rate or loss: resuming would mix two different runs
+        raise CheckpointError(f"{path} was saved by a run with other settings ({'; '.join(changed)}): resuming "
+                              f"would mix two runs. Delete it to train afresh with the new settings. {fix}")
     done = checkpoint["epoch"]
     if num_epochs < done:
         raise ValueError(f"num_epochs is {num_epochs}, but the checkpoint {path} already holds {done} epochs: pass "
@@ -292,7 +310,8 @@ def fit(
     With checkpoint (a file path), fit saves its state there after every epoch: the weights, the optimizer,
     the history, and torch's and the train loader's random generators. If that file exists when fit starts,
     fit resumes from it (the same call again after a crash carries on) and ends with the same weights and
-    history as an unbroken run. The file is replaced atomically, so it always holds a whole checkpoint, and
+    history as an unbroken run; it refuses a file saved with other batches per epoch, learning rates, loss
+    or input transform. The file is replaced atomically, so it always holds a whole checkpoint, and
     it is loaded with weights_only=True, so loading it never runs code.
     """
     loss_fn = _check_training_arguments(model, loss_fn, input_transform)
@@ -315,8 +334,10 @@ def fit(
         history["test_loss"] = []
     done = 0
     if checkpoint is not None:
+        settings = _run_settings(optimizer, train_loader, loss_fn=loss_fn, input_transform=input_transform)
         if checkpoint.exists():
-            done = _resume(checkpoint, model, optimizer, train_loader, history, num_epochs)
+            done = _resume(checkpoint, model, optimizer=optimizer, train_loader=train_loader, history=history,
+                           num_epochs=num_epochs, settings=settings)
             if done == num_epochs:
                 print(f"Training is already done: {checkpoint} holds all {num_epochs} epochs.")
                 model.eval()
@@ -354,8 +375,9 @@ def fit(
                     evaluate(model, test_loader, loss_fn=loss_fn, input_transform=input_transform)
                 )
             if checkpoint is not None:
-                _save_checkpoint(checkpoint, _training_state(epoch, num_epochs, model, optimizer, train_loader,
-                                                             history))
+                _save_checkpoint(checkpoint, _training_state(
+                    epoch, model, num_epochs=num_epochs, optimizer=optimizer, train_loader=train_loader,
+                    history=history, settings=settings))
     finally:
         bar.close()
     model.eval()

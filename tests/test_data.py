@@ -170,7 +170,7 @@ def test_data_dir_follows_the_environment_variable(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def forget_download_failures(monkeypatch):
     """Start each test as a fresh process would: no remembered download failure."""
-    monkeypatch.setattr(data, "_download_failure", None)
+    monkeypatch.setattr(data, "_download_failures", {})
 
 
 @pytest.fixture()
@@ -348,7 +348,7 @@ def test_a_failed_write_removes_the_part_file_and_names_the_file_and_the_fix(
     assert raw_files(tmp_path) == ["train-images-idx3-ubyte.gz"]
     # Once the disk has room again, the next session downloads only what is missing.
     monkeypatch.setattr(Path, "write_bytes", REAL_WRITE_BYTES)
-    monkeypatch.setattr(data, "_download_failure", None)
+    monkeypatch.setattr(data, "_download_failures", {})
     x, y = load_mnist("train", root=tmp_path, offline=False)
     assert "just downloaded" in capsys.readouterr().out
     np.testing.assert_array_equal(y.numpy(), loopback_mirror["train"][1])

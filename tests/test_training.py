@@ -376,16 +376,37 @@ def test_without_cuda_seed_everything_leaves_the_slow_deterministic_switch_off(r
     torch.use_deterministic_algorithms(False)
     seed_everything(0)
     assert not torch.are_deterministic_algorithms_enabled() and torch.backends.cudnn.deterministic
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.use_deterministic_algorithms(True)  # a learner's strict setting
+    seed_everything(0)
+    assert torch.are_deterministic_algorithms_enabled() and not torch.is_deterministic_algorithms_warn_only_enabled()
     seed_everything(0, deterministic=False)  # switched back off where someone had switched it on
     assert not torch.are_deterministic_algorithms_enabled()
+
+
+def test_a_checkpoint_from_a_run_with_other_settings_is_refused(tmp_path):
+    path = tmp_path / "tiny.pt"
+    checkpointed_run(2, path)
+    before = path.read_bytes()
+    seed_everything(0)
+    model = tiny_autoencoder()
+    x = tiny_data(48)
+    fewer_images = InMemoryLoader(x[:24], batch_size=8, shuffle=True, seed=3)  # e.g. max_train_images changed
+    same_images = InMemoryLoader(x, batch_size=8, shuffle=True, seed=3)
+    for loader, lr, message in ((fewer_images, 1e-2, "batches_per_epoch 6 -> 3"),
+                                (same_images, 1e-3, r"lr \[0.01\] -> \[0.001\]")):
+        with pytest.raises(CheckpointError, match=f"{path.name} was saved by a run with other settings .*{message}"):
+            fit(model, loader, num_epochs=4, lr=lr, test_loader=InMemoryLoader(x[:16], batch_size=8),
+                input_transform=noisy, progress=False, checkpoint=path)
+    assert path.read_bytes() == before
 
 
 def test_seeded_cpu_runs_repeat_with_deterministic_algorithms_on_and_off(restore_determinism):
     for deterministic in (True, False):
         runs = []
         for _ in range(2):
+            torch.use_deterministic_algorithms(deterministic, warn_only=True)  # without CUDA, seed_everything keeps it
             seed_everything(5, deterministic=deterministic)
+            assert torch.are_deterministic_algorithms_enabled() == deterministic
             model = MLPAutoencoder(latent_dim=3, hidden_dims=(8,))
             x = torch.rand(32, 1, 28, 28, generator=torch.Generator().manual_seed(0))
             history = fit(model, InMemoryLoader(x, batch_size=8, shuffle=True), num_epochs=2, progress=False)
