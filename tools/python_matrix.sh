@@ -10,6 +10,7 @@
 # every version passed.
 set -uo pipefail
 root=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
+commit=$(git -C "$root" rev-parse HEAD)  # every version tests this commit, even if new ones land meanwhile
 versions=("$@")
 [ ${#versions[@]} -eq 0 ] && versions=(3.10 3.11 3.12 3.13)
 logs="$root/build/matrix"
@@ -34,14 +35,14 @@ for version in "${versions[@]}"; do
   fi
   echo "== Python $version ($python): fresh clone, make test; log in build/matrix/$version.log"
   start=$SECONDS
-  git clone --quiet "$root" "$work/$version"
+  git clone --quiet "$root" "$work/$version" && git -C "$work/$version" checkout --quiet "$commit"
   if make -C "$work/$version" test PYTHON="$python" >"$logs/$version.log" 2>&1; then status=passed; else status=FAILED; failed=1; fi
   summary=$(grep -E "^=+ .*(passed|failed|error).* =+$" "$logs/$version.log" | tail -1 | tr -d '=' | xargs)
   rows+=("| $("$python" -c 'import platform; print(platform.python_version())') | $status | ${summary:-see log} | $((SECONDS - start)) |")
 done
 
 echo
-echo "Commit $(git -C "$root" rev-parse --short HEAD), make test in a fresh clone per version:"
+echo "Commit ${commit:0:7}, make test in a fresh clone per version:"
 echo
 echo "| Python | result | pytest | seconds (install + tests) |"
 echo "|---|---|---|---:|"
