@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import gzip
 import hashlib
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from course_utils._files import replace_atomically
 from course_utils._validation import (
     check_bool,
     check_choice,
@@ -208,16 +208,9 @@ def download_mnist(
 
 def _save(target: Path, content: bytes, fix: str) -> None:
     """Write content to target through target.part (no half file after a failure or an interrupt); returns None."""
-    partial = target.with_name(target.name + ".part")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(content)
-        os.replace(partial, target)  # atomic: target is either absent or complete
-    except BaseException as err:  # KeyboardInterrupt too: remove the half file, then let it through
-        with contextlib.suppress(OSError):  # a failing clean-up must not hide the error that matters
-            partial.unlink(missing_ok=True)
-        if not isinstance(err, OSError):
-            raise
+        replace_atomically(target, lambda part: part.write_bytes(content))
+    except OSError as err:  # a KeyboardInterrupt goes through as it is, after the clean-up
         if err.errno == errno.ENOSPC:
             problem, fix = f"the disk holding {target.parent} is full", f"free some space, or {fix} (on another disk)"
         else:

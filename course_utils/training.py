@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import pickle
@@ -17,6 +16,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from course_utils._files import replace_atomically
 from course_utils._validation import (
     check_bool,
     check_device,
@@ -185,19 +185,15 @@ def _training_state(
 
 def _save_checkpoint(path: Path, state: dict) -> None:
     """Write state to path atomically (a temporary file beside it, then a rename); returns None."""
-    # A fixed name, not a random one: a process killed mid-write leaves at most this file, and the next save reuses it.
-    part = path.with_name(path.name + ".part")
-    try:
+    def write(part: Path) -> None:
         with open(part, "wb") as file:
             torch.save(state, file)
             file.flush()
             os.fsync(file.fileno())  # the bytes are on disk before the rename makes them the checkpoint
-        os.replace(part, path)  # atomic: path always holds a whole checkpoint, the old one or the new one
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            part.unlink(missing_ok=True)
-        if not isinstance(err, Exception):  # KeyboardInterrupt: stop, as asked
-            raise
+
+    try:
+        replace_atomically(path, write)
+    except Exception as err:  # a KeyboardInterrupt goes through as it is, after the clean-up
         kept = f"the previous checkpoint in {path} is unchanged" if path.exists() else "no checkpoint was kept"
         message = (f"Could not save the checkpoint {path}: {err}. No partial file was left and {kept}. "
                    "Free some disk space (or fix the folder's permissions), or pass another checkpoint path.")
